@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test test-unit lint format typecheck bench assets demo clean
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(INSTALLED)
+
+## Set up, migrate the SQLite database, seed demo data on first run, and start the service.
+run: $(INSTALLED)
+	$(BIN)/cpc-observers migrate
+	$(BIN)/cpc-observers demo
+	$(BIN)/cpc-observers serve
+
+## Set up and run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set).
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+test-unit: $(INSTALLED)
+	$(BIN)/python -m pytest tests/unit
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Measure the service beside the bare stack (see tests/perf/README.md).
+bench: $(INSTALLED)
+	$(BIN)/python -m tests.perf.run
+
+## Rebuild the compiled GOV.UK Frontend assets in service/web/static (needs node and npm).
+assets:
+	bash scripts/build-assets.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

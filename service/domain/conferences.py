@@ -1,0 +1,58 @@
+"""Rules for conferences and the family members QA lists for them."""
+
+from datetime import date
+from enum import StrEnum
+
+from service.domain.errors import InvalidInput
+
+
+class ConferenceKind(StrEnum):
+    """Initial conference, or a review of an existing plan."""
+
+    INITIAL = "initial"
+    REVIEW = "review"
+
+
+class ChairCheck(StrEnum):
+    """What the chair found when asking the family again on the day."""
+
+    OBSERVED = "observed"
+    FAMILY_WITHDREW = "family_withdrew"
+
+
+MAX_DURATION_MINUTES = 8 * 60
+
+
+def parse_kind(value: str) -> ConferenceKind:
+    """The conference kind named by `value`, or InvalidInput."""
+    try:
+        return ConferenceKind(value)
+    except ValueError:
+        raise InvalidInput("Choose whether this is an initial or a review conference.") from None
+
+
+def check_duration(minutes: int) -> None:
+    """A conference lasts between 15 minutes and a working day."""
+    if not 15 <= minutes <= MAX_DURATION_MINUTES:
+        raise InvalidInput("The length must be between 15 and 480 minutes.")
+
+
+def check_family_member(
+    *,
+    is_child: bool,
+    date_of_birth: date | None,
+    today: date,
+    email: str | None,
+    contact_by_email: bool,
+    sufficient_understanding: bool | None,
+    understanding_judged_by: str | None,
+) -> None:
+    """Refuse a family member record that could not be acted on safely."""
+    if date_of_birth is not None and date_of_birth > today:
+        raise InvalidInput("The date of birth must be in the past.")
+    if contact_by_email and not email:
+        raise InvalidInput(
+            "Enter an email address, or say that this person must not be contacted by email."
+        )
+    if is_child and sufficient_understanding and not (understanding_judged_by or "").strip():
+        raise InvalidInput("Say who judged that the child has sufficient understanding to decide.")

@@ -1,0 +1,53 @@
+"""Domain errors, each carrying a plain-English message a person can act on."""
+
+
+class DomainError(Exception):
+    """A rule of the service was not met; `message` says which, in plain words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class IllegalTransition(DomainError):
+    """The request is not in a state where this action can happen."""
+
+
+class RequestTooLate(DomainError):
+    """The request arrived inside the notice window."""
+
+
+class ConferenceAlreadyTaken(DomainError):
+    """The conference already has as many open observer requests as it allows."""
+
+
+class AcknowledgementMissing(DomainError):
+    """The observer has not acknowledged the confidentiality statement."""
+
+
+class InvalidConferenceTime(DomainError):
+    """A conference time is missing its timezone or lies in the past."""
+
+
+class ConsentClosed(DomainError):
+    """Answers can no longer be given or changed for this request."""
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist, or is not the asker's to see."""
+
+
+class NotAllowed(DomainError):
+    """The person asking may not do this."""
+
+
+class InvalidInput(DomainError):
+    """A value given to the service does not make sense."""
+
+
+class ConcurrentChange(IllegalTransition):
+    """Someone else changed the request at the same moment, and their change won."""
+
+
+class NoOneToAsk(DomainError):
+    """Nobody in the family is listed to be asked for consent."""

@@ -1,0 +1,61 @@
+"""Rules about the observer: one at a time, the confidentiality promise, and timing."""
+
+from datetime import datetime, timedelta
+
+from service.domain.errors import (
+    AcknowledgementMissing,
+    ConferenceAlreadyTaken,
+    IllegalTransition,
+    InvalidConferenceTime,
+)
+from service.domain.times import format_moment, require_aware
+
+
+def check_observer_capacity(*, open_requests_for_conference: int, max_observers: int) -> None:
+    """Refuse with ConferenceAlreadyTaken when the conference has all the observers it allows."""
+    if open_requests_for_conference < max_observers:
+        return
+    if max_observers == 1:
+        raise ConferenceAlreadyTaken(
+            "Another trainee has already asked to observe this conference. "
+            "Only one observer can attend."
+        )
+    raise ConferenceAlreadyTaken(
+        "Other trainees have already asked to observe this conference. "
+        f"Only {max_observers} observers can attend."
+    )
+
+
+def check_acknowledged(*, acknowledged: bool) -> None:
+    """Refuse with AcknowledgementMissing unless the observer accepted the confidentiality text."""
+    if not acknowledged:
+        raise AcknowledgementMissing(
+            "The observer must confirm that they will keep everything about the conference "
+            "confidential, by accepting the confidentiality statement, before the request can "
+            "go ahead."
+        )
+
+
+# Conferences are booked weeks ahead, not years: a date further out is almost always a typo.
+MAX_SCHEDULING_AHEAD = timedelta(days=2 * 366)
+
+
+def check_conference_time(*, starts_at: datetime, now: datetime) -> datetime:
+    """The start time in UTC, or InvalidConferenceTime when it has no timezone or has passed."""
+    start = require_aware(starts_at, what="conference start time")
+    if start <= now:
+        raise InvalidConferenceTime(
+            f"The conference start time must be in the future: {format_moment(start)} "
+            "has already passed."
+        )
+    if start - now > MAX_SCHEDULING_AHEAD:
+        raise InvalidConferenceTime(
+            "The conference start time must be within two years from now. Check the year."
+        )
+    return start
+
+
+def check_before_conference(*, now: datetime, conference_start: datetime, action: str) -> None:
+    """Refuse with IllegalTransition an action that is only possible before the conference."""
+    if now >= conference_start:
+        raise IllegalTransition(f"You cannot {action} after the conference has started.")

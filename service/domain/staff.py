@@ -1,0 +1,47 @@
+"""Staff roles and the rules for staff accounts."""
+
+import re
+from enum import StrEnum
+
+from service.domain.errors import InvalidInput
+
+
+class StaffRole(StrEnum):
+    """What a member of staff may do."""
+
+    TRAINEE = "trainee"
+    QA = "qa"
+    ADMIN = "admin"
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 12
+
+
+def parse_role(value: str) -> StaffRole:
+    """The role named by `value`, or InvalidInput listing the roles there are."""
+    try:
+        return StaffRole(value.strip().lower())
+    except ValueError:
+        choices = ", ".join(role.value for role in StaffRole)
+        raise InvalidInput(f"'{value}' is not a role. Choose one of: {choices}.") from None
+
+
+def normalise_email(value: str) -> str:
+    """The address in lower case, or InvalidInput when it is not an email address."""
+    email = value.strip().lower()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise InvalidInput(f"'{value}' is not an email address.")
+    return email
+
+
+def check_password(password: str) -> None:
+    """Refuse passwords too short to resist guessing."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+
+
+def email_domain_allowed(email: str, allowed_domains: list[str]) -> bool:
+    """True when the address is at one of the domains trainees may register from."""
+    domain = email.rsplit("@", 1)[-1].lower()
+    return any(domain == allowed.lower().lstrip("@") for allowed in allowed_domains)

@@ -1,0 +1,80 @@
+"""Instants are kept in UTC and read, computed and shown in London time."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from service.domain.errors import InvalidConferenceTime
+
+LONDON = ZoneInfo("Europe/London")
+
+# Spelt out rather than taken from strftime, whose names follow the process locale.
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _is_aware(moment: datetime) -> bool:
+    return moment.tzinfo is not None and moment.tzinfo.utcoffset(moment) is not None
+
+
+def require_aware(moment: datetime, *, what: str) -> datetime:
+    """The moment in UTC, or InvalidConferenceTime when it carries no timezone."""
+    if not _is_aware(moment):
+        raise InvalidConferenceTime(
+            f"The {what} must include a timezone, for example 2026-12-07T10:00:00+00:00 "
+            "or 2026-06-08T10:00:00+01:00."
+        )
+    # No real conference sits at the edges of the calendar, where converting between
+    # timezones overflows (year 1 with a positive offset, say).
+    if not 1900 <= moment.year <= 9000:
+        raise InvalidConferenceTime(f"The {what} is not a date the service can use.")
+    return moment.astimezone(UTC)
+
+
+def _in_london(moment: datetime) -> datetime:
+    # A naive time here is a programming mistake, not something a person typed.
+    if not _is_aware(moment):
+        raise ValueError("Times given to the domain must carry a timezone.")
+    return moment.astimezone(LONDON)
+
+
+def london_day(moment: datetime) -> date:
+    """The calendar day in London at this moment."""
+    return _in_london(moment).date()
+
+
+def london_time(day: date, hour: int, minute: int = 0) -> datetime:
+    """The moment (in UTC) when London clocks show `hour`:`minute` on `day`."""
+    wall_clock = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+    return wall_clock.astimezone(UTC)
+
+
+def format_day(day: date) -> str:
+    """The day as people write it, for example "Monday 7 December 2026"."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_moment(moment: datetime) -> str:
+    """The London time, for example "Monday 7 December 2026 at 10:00am"."""
+    local = _in_london(moment)
+    # GOV.UK style: "midday" and "midnight" rather than the ambiguous 12:00pm and 12:00am.
+    if (local.hour, local.minute) == (12, 0):
+        clock = "midday"
+    elif (local.hour, local.minute) == (0, 0):
+        clock = "midnight"
+    else:
+        hour = local.hour % 12 or 12
+        clock = f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+    return f"{format_day(local.date())} at {clock}"

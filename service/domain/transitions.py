@@ -1,0 +1,52 @@
+"""The workflow of DESIGN.md section 2 as one table: (state, event, actor) -> new state."""
+
+from service.domain.errors import IllegalTransition
+from service.domain.states import Actor, RequestEvent, RequestStatus
+
+S = RequestStatus
+E = RequestEvent
+A = Actor
+
+TRANSITIONS: dict[tuple[RequestStatus, RequestEvent, Actor], RequestStatus] = {
+    (S.SUBMITTED, E.APPROVE, A.QA): S.SEEKING_CONSENT,
+    (S.SUBMITTED, E.DECLINE, A.QA): S.DECLINED,
+    (S.SEEKING_CONSENT, E.EVERYONE_AGREED, A.SYSTEM): S.CONFIRMED,
+    (S.SEEKING_CONSENT, E.SOMEONE_REFUSED, A.SYSTEM): S.NOT_GOING_AHEAD,
+    (S.CONFIRMED, E.SOMEONE_REFUSED, A.SYSTEM): S.NOT_GOING_AHEAD,
+    (S.SEEKING_CONSENT, E.DEADLINE_PASSED, A.SYSTEM): S.LAPSED,
+    # A request QA never looked at cannot be put to the family once the deadline has gone.
+    (S.SUBMITTED, E.DEADLINE_PASSED, A.SYSTEM): S.LAPSED,
+    (S.CONFIRMED, E.CHAIR_CONFIRMED_OBSERVED, A.QA): S.COMPLETED,
+    (S.CONFIRMED, E.CHAIR_FAMILY_WITHDREW, A.QA): S.NOT_GOING_AHEAD,
+}
+for _open in (S.SUBMITTED, S.SEEKING_CONSENT, S.CONFIRMED):
+    TRANSITIONS[(_open, E.WITHDRAW, A.TRAINEE)] = S.WITHDRAWN
+    TRANSITIONS[(_open, E.WITHDRAW, A.QA)] = S.WITHDRAWN
+    TRANSITIONS[(_open, E.CONFERENCE_CANCELLED, A.QA)] = S.CANCELLED
+
+_STATUS_WORDS: dict[RequestStatus, str] = {
+    S.SUBMITTED: "waiting for a decision",
+    S.DECLINED: "declined",
+    S.SEEKING_CONSENT: "waiting for the family's answers",
+    S.CONFIRMED: "going ahead",
+    S.NOT_GOING_AHEAD: "not going ahead",
+    S.LAPSED: "closed because not everyone answered in time",
+    S.WITHDRAWN: "withdrawn",
+    S.CANCELLED: "cancelled because the conference was cancelled",
+    S.COMPLETED: "finished",
+}
+
+
+def describe_status(status: RequestStatus) -> str:
+    """The status in the plain words staff see."""
+    return _STATUS_WORDS[status]
+
+
+def next_status(status: RequestStatus, event: RequestEvent, actor: Actor) -> RequestStatus:
+    """The state a request moves to, or IllegalTransition with a plain reason."""
+    try:
+        return TRANSITIONS[(status, event, actor)]
+    except KeyError:
+        raise IllegalTransition(
+            f"This cannot be done now: the request is {describe_status(status)}."
+        ) from None

@@ -1,0 +1,99 @@
+"""Configuration from `CPC_` environment variables, with embedded defaults for a first run."""
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from service.domain.working_days import BankHolidayRegion
+
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me"  # noqa: S105 - refused in production
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Environment(StrEnum):
+    """Where the service runs: development relaxes cookies and opens the local mailbox."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class SmtpSecurity(StrEnum):
+    """How the SMTP connection is protected."""
+
+    NONE = "none"
+    STARTTLS = "starttls"
+    TLS = "tls"
+
+
+def _comma_list(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every setting the service reads; each is documented in the README."""
+
+    model_config = SettingsConfigDict(env_prefix="CPC_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'cpc-observers.db'}"
+    secret_key: str = DEVELOPMENT_SECRET_KEY
+    previous_secret_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    base_url: str = "http://127.0.0.1:8000"
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_security: SmtpSecurity = SmtpSecurity.NONE
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "cpc-observers@localhost"
+    qa_mailbox: str = "safeguarding-qa@localhost"
+    qa_service_phone: str = "01234 567890"
+    qa_service_name: str = "Safeguarding Quality Assurance Service"
+    dev_mailbox_dir: Path = PROJECT_ROOT / "var" / "mail"
+    dispatch_in_process: bool = True
+    dispatch_interval_seconds: float = 2.0
+    max_delivery_attempts: int = Field(default=12, ge=1, le=100)
+
+    min_notice_working_days: int = Field(default=5, ge=0, le=60)
+    consent_deadline_working_days: int = Field(default=1, ge=0, le=30)
+    bank_holiday_region: BankHolidayRegion = BankHolidayRegion.ENGLAND_AND_WALES
+    max_observers_per_conference: int = Field(default=1, ge=1, le=10)
+    max_reminders: int = Field(default=1, ge=0, le=3)
+    reminder_working_days_before_deadline: int = Field(default=2, ge=1, le=10)
+    jobs_interval_seconds: float = 60.0
+    bad_link_limit: int = Field(default=10, ge=1)
+    mail_body_retention_days: int = Field(default=30, ge=0)
+    trainee_email_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
+
+    _split_previous = field_validator("previous_secret_keys", mode="before")(_comma_list)
+    _split_domains = field_validator("trainee_email_domains", mode="before")(_comma_list)
+
+    @model_validator(mode="after")
+    def _refuse_development_secret_in_production(self) -> "Settings":
+        if self.env is Environment.PRODUCTION and self.secret_key == DEVELOPMENT_SECRET_KEY:
+            raise ValueError(
+                "CPC_SECRET_KEY is still the development key. Set CPC_SECRET_KEY to a long random "
+                "value (for example from `openssl rand -base64 48`) before running in production."
+            )
+        if self.env is Environment.PRODUCTION and len(self.secret_key) < 32:
+            raise ValueError("CPC_SECRET_KEY must be at least 32 characters long in production.")
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        """True when running on a developer's machine."""
+        return self.env is Environment.DEVELOPMENT
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings read once from the environment."""
+    return Settings()

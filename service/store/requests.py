@@ -1,0 +1,84 @@
+"""Queries and compare-and-set changes for observation requests. Nothing here commits."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, Result, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from service.domain.states import OPEN_STATUSES, RequestStatus
+from service.store.tables import ObservationRequest
+
+
+def _changed_one_row(result: Result[Any]) -> bool:
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
+
+
+async def compare_and_set_status(
+    session: AsyncSession,
+    *,
+    request_id: int,
+    expected_status: RequestStatus,
+    expected_version: int,
+    new_status: RequestStatus,
+    now: datetime,
+    **other_changes: Any,
+) -> bool:
+    """Move a request only if nobody else moved it first; True when exactly this change won."""
+    result = await session.execute(
+        update(ObservationRequest)
+        .where(
+            col(ObservationRequest.id) == request_id,
+            col(ObservationRequest.status) == expected_status.value,
+            col(ObservationRequest.version) == expected_version,
+        )
+        .values(
+            status=new_status.value,
+            version=col(ObservationRequest.version) + 1,
+            updated_at=now,
+            **other_changes,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return _changed_one_row(result)
+
+
+async def count_open_requests_for_conference(session: AsyncSession, *, conference_id: int) -> int:
+    """How many requests for this conference are not yet finished."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(ObservationRequest)
+        .where(
+            col(ObservationRequest.conference_id) == conference_id,
+            col(ObservationRequest.status).in_([s.value for s in OPEN_STATUSES]),
+        )
+    )
+    return int(count or 0)
+
+
+async def bump_calendar_sequence(
+    session: AsyncSession,
+    *,
+    request_id: int,
+    expected_status: RequestStatus,
+    expected_version: int,
+    now: datetime,
+) -> bool:
+    """Raise a request's invite SEQUENCE if it is still as loaded; False if it moved meanwhile."""
+    result = await session.execute(
+        update(ObservationRequest)
+        .where(
+            col(ObservationRequest.id) == request_id,
+            col(ObservationRequest.status) == expected_status.value,
+            col(ObservationRequest.version) == expected_version,
+        )
+        .values(
+            calendar_sequence=col(ObservationRequest.calendar_sequence) + 1,
+            version=col(ObservationRequest.version) + 1,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return _changed_one_row(result)

@@ -1,0 +1,140 @@
+"""The service's tables. Input and output schemas live elsewhere: `table=True` skips validation."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from service.store.types import UtcDateTime
+
+
+class StaffUser(SQLModel, table=True):
+    """A member of staff: trainee, QA officer or administrator."""
+
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    password_hash: str = Field(max_length=300)
+    is_active: bool = True
+    email_confirmed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class Conference(SQLModel, table=True):
+    """A child protection conference that a trainee may ask to observe."""
+
+    __tablename__ = "conference"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=50, unique=True)
+    kind: str = Field(max_length=20)
+    starts_at: datetime = Field(sa_type=UtcDateTime, index=True)
+    duration_minutes: int
+    venue: str = Field(max_length=300)
+    open_to_observers: bool = False
+    cancelled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    version: int = 1
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+
+
+class FamilyMember(SQLModel, table=True):
+    """A person in the family whose views QA may seek."""
+
+    __tablename__ = "family_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    name: str = Field(max_length=200)
+    relationship: str = Field(max_length=100)
+    email: str | None = Field(default=None, max_length=254)
+    is_child: bool
+    date_of_birth: date | None = None
+    has_parental_responsibility: bool = False
+    sufficient_understanding: bool | None = None
+    understanding_judged_by: str | None = Field(default=None, max_length=200)
+    contact_by_email: bool = True
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class ObservationRequest(SQLModel, table=True):
+    """A trainee's request to observe one conference, moved only by compare-and-set."""
+
+    __tablename__ = "observation_request"
+    __table_args__ = (Index("ix_observation_request_status_id", "status", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conference_id: int = Field(foreign_key="conference.id", index=True)
+    trainee_id: int = Field(foreign_key="staff_user.id", index=True)
+    status: str = Field(max_length=30)
+    version: int = 1
+    role: str = Field(max_length=200)
+    organisation: str = Field(max_length=200)
+    purpose: str = Field(sa_type=Text)
+    supervisor_name: str = Field(max_length=200)
+    supervisor_email: str = Field(max_length=254)
+    confidentiality_acknowledged: bool
+    confidentiality_statement_version: str = Field(max_length=20)
+    decline_reason: str | None = Field(default=None, sa_type=Text)
+    chair_check: str | None = Field(default=None, max_length=30)
+    chair_check_flagged_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    calendar_sequence: int = 0
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class ConsentInvitation(SQLModel, table=True):
+    """One person asked about one request; the nonce makes their link, a new nonce voids it."""
+
+    __tablename__ = "consent_invitation"
+    __table_args__ = (UniqueConstraint("request_id", "family_member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="observation_request.id", index=True)
+    family_member_id: int = Field(foreign_key="family_member.id", index=True)
+    nonce: str = Field(max_length=64)
+    wording: str = Field(max_length=20)
+    ask_in_person: bool
+    current_answer: str | None = Field(default=None, max_length=10)
+    answered_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    reminders_sent: int = 0
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class ConsentAnswer(SQLModel, table=True):
+    """An answer as given, with the exact text the person saw; a change of mind is a new row."""
+
+    __tablename__ = "consent_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="consent_invitation.id", index=True)
+    answer: str = Field(max_length=10)
+    channel: str = Field(max_length=20)
+    language: str = Field(max_length=10)
+    text_version: str = Field(max_length=20)
+    text_sha256: str = Field(max_length=64)
+    comment: str | None = Field(default=None, sa_type=Text)
+    recorded_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    recorded_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One step of the record. Append-only: database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(sa_type=UtcDateTime)
+    actor_kind: str = Field(max_length=20)
+    actor_id: str | None = Field(default=None, max_length=50)
+    action: str = Field(max_length=60)
+    request_id: int | None = Field(default=None, index=True)
+    conference_id: int | None = Field(default=None, index=True)
+    from_status: str | None = Field(default=None, max_length=30)
+    to_status: str | None = Field(default=None, max_length=30)
+    details: str = Field(sa_type=Text)
+    previous_hash: str = Field(max_length=64)
+    entry_hash: str = Field(max_length=64)

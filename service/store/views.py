@@ -1,0 +1,137 @@
+"""Read-only queries behind the pages and the API; each issues a fixed number of statements."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from service.store.tables import (
+    Conference,
+    ConsentInvitation,
+    FamilyMember,
+    ObservationRequest,
+    StaffUser,
+)
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """A request with its conference and the trainee who asked."""
+
+    request: ObservationRequest
+    conference: Conference
+    trainee: StaffUser
+
+
+async def conferences_open_to_trainees(
+    session: AsyncSession, *, earliest_start: datetime, limit: int = PAGE_SIZE, offset: int = 0
+) -> list[Conference]:
+    """Conferences open to observers that are still far enough ahead to ask about."""
+    rows = await session.scalars(
+        select(Conference)
+        .where(
+            col(Conference.open_to_observers).is_(True),
+            col(Conference.cancelled_at).is_(None),
+            col(Conference.starts_at) >= earliest_start,
+        )
+        .order_by(col(Conference.starts_at), col(Conference.id))
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows)
+
+
+async def upcoming_conferences(
+    session: AsyncSession, *, since: datetime, limit: int = PAGE_SIZE, offset: int = 0
+) -> list[Conference]:
+    """Every conference from `since` on, soonest first, for QA."""
+    rows = await session.scalars(
+        select(Conference)
+        .where(col(Conference.starts_at) >= since)
+        .order_by(col(Conference.starts_at), col(Conference.id))
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows)
+
+
+def _request_rows() -> Select[ObservationRequest, Conference, StaffUser]:
+    return (
+        select(ObservationRequest, Conference, StaffUser)
+        .join(Conference, col(Conference.id) == col(ObservationRequest.conference_id))
+        .join(StaffUser, col(StaffUser.id) == col(ObservationRequest.trainee_id))
+    )
+
+
+async def requests_page(
+    session: AsyncSession,
+    *,
+    statuses: list[str] | None = None,
+    trainee_id: int | None = None,
+    conference_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[RequestRow]:
+    """Requests newest first, a page at a time (keyset on id, so deep pages stay fast)."""
+    query = _request_rows()
+    if statuses:
+        query = query.where(col(ObservationRequest.status).in_(statuses))
+    if trainee_id is not None:
+        query = query.where(col(ObservationRequest.trainee_id) == trainee_id)
+    if conference_id is not None:
+        query = query.where(col(ObservationRequest.conference_id) == conference_id)
+    if before_id is not None:
+        query = query.where(col(ObservationRequest.id) < before_id)
+    query = query.order_by(col(ObservationRequest.id).desc()).limit(limit)
+    result = await session.execute(query)
+    return [RequestRow(request, conference, trainee) for request, conference, trainee in result]
+
+
+async def request_row(session: AsyncSession, *, request_id: int) -> RequestRow | None:
+    """One request with its conference and trainee, or None."""
+    result = await session.execute(_request_rows().where(col(ObservationRequest.id) == request_id))
+    row = result.first()
+    return RequestRow(*row) if row else None
+
+
+@dataclass(frozen=True)
+class FamilyRow:
+    """A family member and, when they were asked about this request, their invitation."""
+
+    member: FamilyMember
+    invitation: ConsentInvitation | None
+
+
+async def family_for_request(
+    session: AsyncSession, *, conference_id: int, request_id: int | None
+) -> list[FamilyRow]:
+    """Everyone listed for the conference, with their invitation for this request if any."""
+    query = (
+        select(FamilyMember, ConsentInvitation)
+        .outerjoin(
+            ConsentInvitation,
+            (col(ConsentInvitation.family_member_id) == col(FamilyMember.id))
+            & (col(ConsentInvitation.request_id) == request_id),
+        )
+        .where(col(FamilyMember.conference_id) == conference_id)
+        .order_by(col(FamilyMember.id))
+    )
+    result = await session.execute(query)
+    return [FamilyRow(member, invitation) for member, invitation in result]
+
+
+async def staff_page(
+    session: AsyncSession, *, limit: int = PAGE_SIZE, offset: int = 0
+) -> list[StaffUser]:
+    """Staff accounts in name order, a page at a time."""
+    rows = await session.scalars(
+        select(StaffUser)
+        .order_by(col(StaffUser.name), col(StaffUser.id))
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows)

@@ -1,0 +1,44 @@
+"""Emails from Jinja2 templates: a one-line subject, a plain-text body and an HTML body."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "emails"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    """An email ready for the outbox."""
+
+    subject: str
+    text: str
+    html: str
+
+
+class EmailRenderer:
+    """Renders `{name}.subject.txt`, `{name}.txt` and `{name}.html` from one template directory."""
+
+    def __init__(self, template_dir: Path = DEFAULT_TEMPLATE_DIR) -> None:
+        self.template_dir = template_dir
+        self.environment = Environment(
+            loader=FileSystemLoader(template_dir),
+            # Escaping belongs to HTML only: in the plain-text body "&" must stay "&".
+            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+            # A missing variable is a bug; an email must never go out with a hole in it.
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def render(self, name: str, **context: object) -> RenderedEmail:
+        """Render the subject, text and HTML of the email template `name`."""
+        subject = self.environment.get_template(f"{name}.subject.txt").render(context)
+        return RenderedEmail(
+            # A header cannot hold a newline, and a stray one would end the header early.
+            subject=" ".join(subject.split()),
+            text=self.environment.get_template(f"{name}.txt").render(context),
+            html=self.environment.get_template(f"{name}.html").render(context),
+        )

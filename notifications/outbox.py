@@ -1,0 +1,100 @@
+"""The outbox: every email is a row written in the same transaction as the change that causes it."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, Text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel
+
+from notifications.calendar import CalendarInvite
+from notifications.columns import UtcDateTime
+from notifications.emails import RenderedEmail
+
+
+class DeliveryStatus(StrEnum):
+    """Where a message is on its way out."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    TEMPORARY_FAILURE = "temporary_failure"
+    PERMANENT_FAILURE = "permanent_failure"
+    # The connection broke after the server had the whole message: it may have been delivered,
+    # so it is never resent automatically; QA decides.
+    UNCERTAIN = "uncertain"
+
+
+# A later message with the same ordering key waits while an earlier one is in one of these.
+UNFINISHED_STATUSES = (
+    DeliveryStatus.PENDING,
+    DeliveryStatus.SENDING,
+    DeliveryStatus.TEMPORARY_FAILURE,
+)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One email waiting to be sent, being sent, or sent."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
+        # Clearing old bodies looks only at rows not yet cleared (migration 0002).
+        Index("ix_outbox_message_bodies_cleared_at_status", "bodies_cleared_at", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    template: str = Field(max_length=60)
+    recipient_role: str = Field(max_length=20)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body_text: str | None = Field(default=None, sa_type=Text)
+    body_html: str | None = Field(default=None, sa_type=Text)
+    calendar_ics: str | None = Field(default=None, sa_type=Text)
+    calendar_method: str | None = Field(default=None, max_length=10)
+    # No foreign key: the outbox stays a package of its own.
+    request_id: int | None = Field(default=None, index=True)
+    ordering_key: str | None = Field(default=None, max_length=100, index=True)
+    status: str = Field(default=DeliveryStatus.PENDING.value, max_length=20)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UtcDateTime)
+    lease_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    last_error: str | None = Field(default=None, max_length=500)
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    bodies_cleared_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    template: str,
+    recipient_role: str,
+    to_address: str,
+    email: RenderedEmail,
+    request_id: int | None = None,
+    calendar: CalendarInvite | None = None,
+    ordering_key: str | None = None,
+) -> OutboxMessage:
+    """Add an email to the outbox in the caller's transaction; it goes once the caller commits."""
+    message = OutboxMessage(
+        created_at=now,
+        template=template,
+        recipient_role=recipient_role,
+        to_address=to_address,
+        subject=email.subject,
+        body_text=email.text,
+        body_html=email.html,
+        calendar_ics=calendar.ics if calendar else None,
+        calendar_method=calendar.method if calendar else None,
+        request_id=request_id,
+        ordering_key=ordering_key,
+        status=DeliveryStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+    )
+    session.add(message)
+    # Flush, never commit: the caller commits once, so the mail and the change share one fate.
+    await session.flush()
+    return message

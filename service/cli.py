@@ -1,0 +1,182 @@
+"""The `cpc-observers` command line: serve, migrate, create-user, dispatch, verify-audit, demo."""
+
+import argparse
+import asyncio
+import getpass
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import uvicorn
+from pydantic import ValidationError
+
+from service.audit import verify_audit_chain
+from service.dispatching import run_dispatcher
+from service.domain.errors import DomainError
+from service.settings import Settings, get_settings
+from service.store.database import Database, is_sqlite
+from service.store.migrate import upgrade_database
+from service.usecases.demo_data import DemoAccounts, seed_demo
+from service.usecases.staff_accounts import create_staff_user
+from service.web.app import create_app
+
+
+def _ensure_sqlite_folder(database_url: str) -> None:
+    if is_sqlite(database_url) and ":///" in database_url:
+        path = database_url.split(":///", 1)[1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    _ensure_sqlite_folder(settings.database_url)
+    upgrade_database(settings.database_url)
+    print("The database is up to date.")
+    return 0
+
+
+def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password (at least 12 characters): ")
+        if getpass.getpass("Password again: ") != password:
+            print("The two passwords are different. Nothing was created.", file=sys.stderr)
+            return 2
+
+    async def create() -> None:
+        database = Database(settings.database_url)
+        try:
+            async with database.write_session() as session:
+                user = await create_staff_user(
+                    session,
+                    now=datetime.now(UTC),
+                    email=args.email,
+                    name=args.name,
+                    role=args.role,
+                    password=password,
+                )
+            print(f"Created the {user.role} account for {user.email}.")
+        finally:
+            await database.dispose()
+
+    asyncio.run(create())
+    return 0
+
+
+def _verify_audit(settings: Settings, _args: argparse.Namespace) -> int:
+    async def check() -> int:
+        database = Database(settings.database_url)
+        try:
+            async with database.read_session() as session:
+                result = await verify_audit_chain(session)
+        finally:
+            await database.dispose()
+        print(result.describe())
+        return 0 if result.holds else 1
+
+    return asyncio.run(check())
+
+
+def _demo(settings: Settings, _args: argparse.Namespace) -> int:
+    async def seed() -> DemoAccounts:
+        database = Database(settings.database_url)
+        try:
+            async with database.write_session() as session:
+                return await seed_demo(session, now=datetime.now(UTC))
+        finally:
+            await database.dispose()
+
+    accounts = asyncio.run(seed())
+    print("Demo data is ready." if accounts.created else "Demo data was already there.")
+    print(f"  Sign in at {settings.base_url}/sign-in")
+    print(f"  QA Service:  {accounts.qa_email}")
+    print(f"  Trainee:     {accounts.trainee_email}")
+    print(f"  Password (both): {accounts.password}")
+    if settings.is_development and not settings.smtp_host:
+        print(f"  Emails the service sends appear at {settings.base_url}/dev/mail")
+    return 0
+
+
+def _dispatch(settings: Settings, _args: argparse.Namespace) -> int:
+    async def run() -> None:
+        database = Database(settings.database_url)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        try:
+            await run_dispatcher(settings, database, stop)
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+
+    # Our own request log (service.web.app) leaves tokens out; uvicorn's access log is off.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        proxy_headers=True,
+        access_log=False,  # our own request log leaves out consent tokens; uvicorn's would not
+        log_level="info",
+    )
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cpc-observers",
+        description="Trainee observers at child protection conferences, with the family's consent.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    create_user = commands.add_parser("create-user", help="create a staff account")
+    create_user.add_argument("--email", required=True)
+    create_user.add_argument("--name", required=True)
+    create_user.add_argument("--role", required=True, help="trainee, qa or admin")
+    create_user.add_argument("--password", help="prompted for when left out")
+    commands.add_parser("verify-audit", help="check that no audit entry was altered")
+    commands.add_parser("demo", help="seed demo staff, a conference and a family (once)")
+    commands.add_parser("dispatch", help="send the outbox and run the scheduled jobs")
+    serve = commands.add_parser("serve", help="run the web service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+_COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "migrate": _migrate,
+    "create-user": _create_user,
+    "verify-audit": _verify_audit,
+    "serve": _serve,
+    "demo": _demo,
+    "dispatch": _dispatch,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            print(f"Configuration problem: {problem['msg']}", file=sys.stderr)
+        return 2
+    try:
+        return _COMMANDS[args.command](settings, args)
+    except DomainError as error:
+        print(f"{error.message} Nothing was changed.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Running the outbox dispatcher and the scheduled jobs, in the web process or on their own."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notifications.dispatcher import Dispatcher
+from notifications.outbox import OutboxMessage
+from notifications.transport import MailboxTransport, SmtpConfig, SmtpTransport, Transport
+from service.settings import Settings
+from service.store.database import Database
+from service.usecases.scheduled_jobs import run_scheduled_jobs
+from service.usecases.undeliverable import tell_qa_email_undeliverable
+
+logger = logging.getLogger("cpc_observers.dispatch")
+
+
+def make_transport(settings: Settings) -> Transport:
+    """SMTP when a server is configured; otherwise the local development mailbox."""
+    domain = urlsplit(settings.base_url).hostname or "cpc-observers.local"
+    if not settings.smtp_host:
+        return MailboxTransport(
+            settings.dev_mailbox_dir, mail_from=settings.mail_from, message_id_domain=domain
+        )
+    return SmtpTransport(
+        SmtpConfig(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            security=settings.smtp_security.value,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            timeout_seconds=settings.smtp_timeout_seconds,
+            mail_from=settings.mail_from,
+            message_id_domain=domain,
+        )
+    )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_dispatcher(
+    settings: Settings, database: Database, *, clock: Callable[[], datetime] = _utc_now
+) -> Dispatcher:
+    """A dispatcher for the service's outbox that tells QA when a family email bounces."""
+
+    async def on_permanent_failure(session: AsyncSession, message: OutboxMessage) -> None:
+        await tell_qa_email_undeliverable(session, settings=settings, now=clock(), message=message)
+
+    return Dispatcher(
+        database.writer,
+        make_transport(settings),
+        clock=clock,
+        max_attempts=settings.max_delivery_attempts,
+        on_permanent_failure=on_permanent_failure,
+    )
+
+
+async def run_dispatcher(
+    settings: Settings,
+    database: Database,
+    stop: asyncio.Event,
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+) -> None:
+    """Send the outbox and run the scheduled jobs until `stop` is set."""
+    dispatcher = make_dispatcher(settings, database, clock=clock)
+    jobs_due = clock()
+    while not stop.is_set():
+        try:
+            await dispatcher.run_once()
+            if clock() >= jobs_due:
+                done = await run_scheduled_jobs(database.writer, settings=settings, now=clock())
+                if any(done.values()):
+                    logger.info("scheduled jobs: %s", done)
+                jobs_due = clock() + timedelta(seconds=settings.jobs_interval_seconds)
+        except Exception:
+            # One bad round must not stop delivery for good; the next round tries again.
+            logger.exception("dispatcher round failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=settings.dispatch_interval_seconds)
+    await dispatcher.close()

@@ -1,0 +1,59 @@
+"""Sending a family member a new link: the new nonce voids every link sent before."""
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.audit import append_audit
+from service.domain.consent import check_can_answer
+from service.domain.errors import InvalidInput, NotFound
+from service.domain.states import Actor, RequestStatus
+from service.links import new_nonce
+from service.settings import Settings
+from service.store.loading import load_conference, load_request_for_update, load_staff
+from service.store.tables import ConsentInvitation, FamilyMember
+from service.usecases.deadlines import answers_needed_by
+from service.usecases.mail import send_family_link
+
+
+async def reissue_link(
+    session: AsyncSession, *, settings: Settings, now: datetime, qa_user_id: int, invitation_id: int
+) -> ConsentInvitation:
+    """Give an invitation a new nonce and email the new link; every older link stops. Commits."""
+    invitation = await session.get(ConsentInvitation, invitation_id)
+    if invitation is None:
+        raise NotFound("There is no such invitation.")
+    request = await load_request_for_update(session, invitation.request_id)
+    conference = await load_conference(session, request.conference_id)
+    check_can_answer(
+        now=now, conference_start=conference.starts_at, status=RequestStatus(request.status)
+    )
+    member = await session.get(FamilyMember, invitation.family_member_id)
+    if member is None or not member.email or not member.contact_by_email:
+        raise InvalidInput("This person is asked in person, so there is no link to send.")
+    invitation.nonce = new_nonce()
+    observer = await load_staff(session, request.trainee_id)
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.QA.value,
+        actor_id=qa_user_id,
+        action="link_reissued",
+        request_id=request.id,
+        conference_id=conference.id,
+        details={"invitation_id": invitation_id, "family_member_id": member.id},
+    )
+    await send_family_link(
+        session,
+        settings=settings,
+        now=now,
+        purpose="invitation",
+        invitation=invitation,
+        member=member,
+        request=request,
+        conference=conference,
+        observer=observer,
+        deadline=answers_needed_by(settings, conference),
+    )
+    await session.commit()
+    return invitation

@@ -1,0 +1,57 @@
+"""Moving a request from one state to the next: the table decides, compare-and-set persists."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.audit import append_audit
+from service.domain.errors import ConcurrentChange
+from service.domain.states import Actor, RequestEvent, RequestStatus
+from service.domain.transitions import next_status
+from service.store.requests import compare_and_set_status
+from service.store.tables import ObservationRequest
+
+
+async def move_request(
+    session: AsyncSession,
+    *,
+    request: ObservationRequest,
+    event: RequestEvent,
+    actor: Actor,
+    actor_id: int | None,
+    now: datetime,
+    details: dict[str, Any] | None = None,
+    **changes: Any,
+) -> RequestStatus:
+    """Apply one event with its audit entry; ConcurrentChange if someone moved it first."""
+    assert request.id is not None
+    current = RequestStatus(request.status)
+    target = next_status(current, event, actor)
+    won = await compare_and_set_status(
+        session,
+        request_id=request.id,
+        expected_status=current,
+        expected_version=request.version,
+        new_status=target,
+        now=now,
+        **changes,
+    )
+    if not won:
+        raise ConcurrentChange(
+            "Someone else changed this request at the same moment. Look at it again and retry."
+        )
+    await session.refresh(request)
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=actor.value,
+        actor_id=actor_id,
+        action=event.value,
+        request_id=request.id,
+        conference_id=request.conference_id,
+        from_status=current.value,
+        to_status=target.value,
+        details=details,
+    )
+    return target

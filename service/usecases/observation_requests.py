@@ -1,0 +1,247 @@
+"""A trainee asks to observe; QA declines; either withdraws; QA records the chair's check."""
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.audit import append_audit
+from service.domain.conferences import ChairCheck
+from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT_VERSION
+from service.domain.errors import InvalidInput, NotFound
+from service.domain.notice import check_request_in_time
+from service.domain.observers import (
+    check_acknowledged,
+    check_before_conference,
+    check_observer_capacity,
+)
+from service.domain.staff import normalise_email
+from service.domain.states import Actor, RequestEvent, RequestStatus
+from service.domain.times import format_moment, london_day
+from service.settings import Settings
+from service.store.loading import load_conference, load_request, load_staff
+from service.store.requests import count_open_requests_for_conference
+from service.store.tables import ObservationRequest
+from service.usecases.mail import send_email, staff_request_url
+from service.usecases.moves import move_request
+from service.usecases.outcomes import announce_outcome
+
+
+def _required(value: str, message: str) -> str:
+    if not value or not value.strip():
+        raise InvalidInput(message)
+    return value.strip()
+
+
+async def ask_to_observe(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    trainee_id: int,
+    conference_id: int,
+    role: str,
+    organisation: str,
+    purpose: str,
+    supervisor_name: str,
+    supervisor_email: str,
+    confidentiality_acknowledged: bool,
+) -> ObservationRequest:
+    """Record a trainee's request after the notice, capacity and promise checks; commits."""
+    conference = await load_conference(session, conference_id)
+    if not conference.open_to_observers or conference.cancelled_at is not None:
+        raise NotFound("This conference is not open to observers.")
+    supervisor_address = normalise_email(
+        _required(supervisor_email, "Enter your supervisor's email address.")
+    )
+    check_acknowledged(acknowledged=confidentiality_acknowledged)
+    check_request_in_time(
+        now=now,
+        conference_start=conference.starts_at,
+        min_notice_working_days=settings.min_notice_working_days,
+        region=settings.bank_holiday_region,
+    )
+    check_observer_capacity(
+        open_requests_for_conference=await count_open_requests_for_conference(
+            session, conference_id=conference_id
+        ),
+        max_observers=settings.max_observers_per_conference,
+    )
+    trainee = await load_staff(session, trainee_id)
+    request = ObservationRequest(
+        conference_id=conference_id,
+        trainee_id=trainee_id,
+        status=RequestStatus.SUBMITTED.value,
+        role=_required(role, "Enter your role."),
+        organisation=_required(organisation, "Enter your organisation."),
+        purpose=_required(purpose, "Say why you want to observe. The family will read this."),
+        supervisor_name=_required(supervisor_name, "Enter your supervisor's name."),
+        supervisor_email=supervisor_address,
+        confidentiality_acknowledged=True,
+        confidentiality_statement_version=CONFIDENTIALITY_STATEMENT_VERSION,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(request)
+    await session.flush()
+    assert request.id is not None
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.TRAINEE.value,
+        actor_id=trainee_id,
+        action="asked_to_observe",
+        request_id=request.id,
+        conference_id=conference_id,
+        to_status=RequestStatus.SUBMITTED.value,
+        details={"confidentiality_statement_version": CONFIDENTIALITY_STATEMENT_VERSION},
+    )
+    common = {
+        "conference_reference": conference.reference,
+        "conference_when": format_moment(conference.starts_at),
+        "observer_name": trainee.name,
+    }
+    await send_email(
+        session,
+        settings=settings,
+        now=now,
+        template="trainee_request_received",
+        recipient_role="trainee",
+        to_address=trainee.email,
+        request_id=request.id,
+        context={
+            **common,
+            "venue": conference.venue,
+            "request_url": staff_request_url(settings, audience="trainee", request_id=request.id),
+        },
+    )
+    await send_email(
+        session,
+        settings=settings,
+        now=now,
+        template="qa_new_request",
+        recipient_role="qa",
+        to_address=settings.qa_mailbox,
+        request_id=request.id,
+        context={
+            **common,
+            "observer_role": request.role,
+            "observer_organisation": request.organisation,
+            "request_url": staff_request_url(settings, audience="qa", request_id=request.id),
+        },
+    )
+    await session.commit()
+    return request
+
+
+async def decline_request(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    qa_user_id: int,
+    request_id: int,
+    reason: str,
+) -> ObservationRequest:
+    """QA declines a request with a reason the trainee will read; commits."""
+    reason = _required(reason, "Give a reason. The trainee will see it.")
+    request = await load_request(session, request_id)
+    await move_request(
+        session,
+        request=request,
+        event=RequestEvent.DECLINE,
+        actor=Actor.QA,
+        actor_id=qa_user_id,
+        now=now,
+        details={"reason": reason},
+        decline_reason=reason,
+    )
+    conference = await load_conference(session, request.conference_id)
+    trainee = await load_staff(session, request.trainee_id)
+    await send_email(
+        session,
+        settings=settings,
+        now=now,
+        template="trainee_request_decided",
+        recipient_role="trainee",
+        to_address=trainee.email,
+        request_id=request_id,
+        context={
+            "decision": "declined",
+            "reason": reason,
+            "observer_name": trainee.name,
+            "conference_reference": conference.reference,
+            "conference_when": format_moment(conference.starts_at),
+            "venue": conference.venue,
+            "request_url": staff_request_url(settings, audience="trainee", request_id=request_id),
+        },
+    )
+    await session.commit()
+    return request
+
+
+async def withdraw_request(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    actor: Actor,
+    actor_id: int,
+    request_id: int,
+) -> ObservationRequest:
+    """The trainee who asked, or QA, withdraws a request before the conference; commits."""
+    request = await load_request(session, request_id)
+    if actor is Actor.TRAINEE and request.trainee_id != actor_id:
+        raise NotFound("There is no such request.")
+    conference = await load_conference(session, request.conference_id)
+    check_before_conference(now=now, conference_start=conference.starts_at, action="withdraw")
+    was_confirmed = request.status == RequestStatus.CONFIRMED
+    await move_request(
+        session,
+        request=request,
+        event=RequestEvent.WITHDRAW,
+        actor=actor,
+        actor_id=actor_id,
+        now=now,
+        calendar_sequence=request.calendar_sequence + (1 if was_confirmed else 0),
+    )
+    await announce_outcome(
+        session, settings=settings, now=now, request=request, cancel_invite=was_confirmed
+    )
+    await session.commit()
+    return request
+
+
+async def record_chair_check(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    qa_user_id: int,
+    request_id: int,
+    outcome: str,
+) -> ObservationRequest:
+    """QA records what the chair found on the day, which finishes the request; commits."""
+    try:
+        check = ChairCheck(outcome)
+    except ValueError:
+        raise InvalidInput("Choose what happened when the chair asked the family.") from None
+    request = await load_request(session, request_id)
+    conference = await load_conference(session, request.conference_id)
+    if london_day(now) < london_day(conference.starts_at):
+        raise InvalidInput("The chair's check can be recorded from the day of the conference.")
+    event = (
+        RequestEvent.CHAIR_CONFIRMED_OBSERVED
+        if check is ChairCheck.OBSERVED
+        else RequestEvent.CHAIR_FAMILY_WITHDREW
+    )
+    await move_request(
+        session,
+        request=request,
+        event=event,
+        actor=Actor.QA,
+        actor_id=qa_user_id,
+        now=now,
+        chair_check=check.value,
+    )
+    await session.commit()
+    return request

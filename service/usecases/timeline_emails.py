@@ -1,0 +1,140 @@
+"""What became of the emails in a request's record: each family link, calendar invites, clearing."""
+
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from notifications.outbox import DeliveryStatus
+from service.domain.times import format_moment
+from service.store.record_queries import EmailState
+from service.usecases.record import RequestRecord
+
+
+class Mark(StrEnum):
+    """How a step is drawn: done, needing attention now, stopped or failed, or still to come."""
+
+    DONE = "done"
+    CURRENT = "current"
+    STOPPED = "stopped"
+    TO_COME = "to_come"
+
+
+# The audit actions that email a family member their link, and the templates that carry them.
+LINK_EMAILS = {
+    "invitation_sent": "family_invitation",
+    "link_reissued": "family_invitation",
+    "reminder_sent": "family_reminder",
+}
+CALENDAR_TEMPLATES = ("calendar_invite", "calendar_cancel")
+_RECIPIENTS = {"qa": "the QA Service mailbox", "observer": "the observer"}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One sentence about an email's delivery and how it marks its step."""
+
+    sentence: str
+    mark: Mark
+
+
+def delivery(email: EmailState | None, *, to_reader: bool = False) -> Delivery:
+    """Where an email is: sent, could not be delivered, still trying, or never sent."""
+    if email is None:
+        return Delivery(
+            "No email was sent: there was no email address to send it to.", Mark.STOPPED
+        )
+    status = DeliveryStatus(email.status)
+    if status is DeliveryStatus.SENT and email.sent_at is not None:
+        return Delivery(f"Email sent on {format_moment(email.sent_at)}.", Mark.DONE)
+    if status is DeliveryStatus.PERMANENT_FAILURE:
+        advice = "" if to_reader else " Ask them in person instead."
+        return Delivery(f"The email could not be delivered.{advice}", Mark.STOPPED)
+    if status is DeliveryStatus.UNCERTAIN:
+        advice = "" if to_reader else " Check with them, or ask in person."
+        return Delivery(
+            "The email may not have arrived: the connection broke while it was being sent."
+            + advice,
+            Mark.STOPPED,
+        )
+    if not email.attempts:
+        return Delivery("The email is waiting to be sent.", Mark.CURRENT)
+    return Delivery(
+        f"The email has not gone yet: still trying ({email.attempts} attempts so far).",
+        Mark.CURRENT,
+    )
+
+
+def link_emails_by_entry(record: RequestRecord) -> dict[int, EmailState | None]:
+    """The email each link-sending audit entry put in the outbox, or None when none went.
+
+    The outbox row carries no invitation id, but each is written in the same transaction as its
+    audit entry, so the n-th entry to an address matches the n-th email of that kind to it.
+    """
+    queues: dict[tuple[str, str], deque[EmailState]] = defaultdict(deque)
+    for email in record.emails:
+        for kind in set(LINK_EMAILS.values()):
+            if email.recipient_role == "family" and email.template.startswith(kind):
+                queues[(kind, email.to_address.lower())].append(email)
+    matched: dict[int, EmailState | None] = {}
+    for entry in record.entries:
+        prefix = LINK_EMAILS.get(entry.action)
+        if prefix is None or entry.id is None:
+            continue
+        member = record.member_of_entry(entry)
+        queue = queues.get((prefix, (member.email or "").lower())) if member else None
+        matched[entry.id] = queue.popleft() if queue else None
+    return matched
+
+
+@dataclass(frozen=True)
+class EmailGroup:
+    """Emails sent together: a calendar invite or cancellation to QA and the observer."""
+
+    template: str
+    emails: list[EmailState]
+
+    @property
+    def title(self) -> str:
+        """The step's title."""
+        if self.template == "calendar_cancel":
+            return "Calendar invite cancelled"
+        return "Calendar invite sent"
+
+    def lines(self) -> tuple[str, ...]:
+        """One sentence per recipient."""
+        lines = []
+        for email in self.emails:
+            sentence = delivery(email).sentence
+            recipient = _RECIPIENTS.get(email.recipient_role, email.recipient_role)
+            lines.append(f"To {recipient}: {sentence[0].lower()}{sentence[1:]}")
+        return tuple(lines)
+
+    @property
+    def mark(self) -> Mark:
+        """Stopped if any failed, current while any is still on its way, otherwise done."""
+        marks = {delivery(email).mark for email in self.emails}
+        for mark in (Mark.STOPPED, Mark.CURRENT):
+            if mark in marks:
+                return mark
+        return Mark.DONE
+
+
+def calendar_groups(record: RequestRecord) -> list[EmailGroup]:
+    """Calendar emails grouped by the moment they were written."""
+    groups: dict[tuple[str, datetime], list[EmailState]] = defaultdict(list)
+    for email in record.emails:
+        if email.template in CALENDAR_TEMPLATES:
+            groups[(email.template, email.created_at)].append(email)
+    return [EmailGroup(template, emails) for (template, _), emails in groups.items()]
+
+
+def cleared_groups(record: RequestRecord, *, address: str | None) -> dict[datetime, int]:
+    """How many emails had their bodies cleared at each moment (only to `address` if given)."""
+    counts: dict[datetime, int] = defaultdict(int)
+    for email in record.emails:
+        if email.bodies_cleared_at is None:
+            continue
+        if address is None or email.to_address.lower() == address.lower():
+            counts[email.bodies_cleared_at] += 1
+    return dict(counts)

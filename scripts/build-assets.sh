@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the service's stylesheet and scripts into service/web/static/.
+# The output is committed, so the service runs without Node; run this after
+# changing assets/ or the govuk-frontend version in package.json.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+static="service/web/static"
+frontend="node_modules/govuk-frontend/dist/govuk"
+
+if [[ ! -d node_modules ]]; then
+  npm ci --no-audit --no-fund
+fi
+
+mkdir -p "$static"
+
+# --quiet-deps: deprecation warnings from inside govuk-frontend are not ours to fix.
+npx --no-install sass \
+  --pkg-importer=node \
+  --style=compressed \
+  --no-source-map \
+  --quiet-deps \
+  assets/scss/application.scss "$static/application.css"
+
+cp "$frontend/govuk-frontend.min.js" "$static/govuk-frontend.min.js"
+cp assets/js/application.js "$static/application.js"
+
+# Deliberately not copied: GOV.UK's images (crown favicons, crest, opengraph
+# image) and fonts (GDS Transport). A council's service must not use them.
+
+echo "Built $static/application.css, application.js and govuk-frontend.min.js"

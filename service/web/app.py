@@ -1,0 +1,127 @@
+"""The FastAPI application factory."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from service.settings import Settings, get_settings
+from service.store.database import Database
+from service.web import (
+    admin_pages,
+    api,
+    dev_mail,
+    family_pages,
+    qa_pages,
+    staff_pages,
+    trainee_pages,
+)
+from service.web.bad_link_limiter import BadLinkLimiter
+from service.web.deps import system_clock
+from service.web.errors import install_error_handlers
+from service.web.rendering import render_error_page
+from service.web.templating import STATIC_DIR, make_templates
+
+logger = logging.getLogger("cpc_observers.http")
+
+
+def redact_path(path: str) -> str:
+    """The path with any consent or confirmation token replaced, fit for a log."""
+    for prefix in ("/consent/", "/register/confirm/"):
+        if path.startswith(prefix):
+            return f"{prefix}[token]"
+    return path
+
+
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    started = time.perf_counter()
+    response = await call_next(request)
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    )
+    if request.url.path.startswith("/consent/"):
+        # The link is a secret: never pass it on in a Referer, never keep the page in a cache.
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["Cache-Control"] = "no-store"
+    else:
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/static/"):
+            headers.setdefault("Cache-Control", "no-store")
+    logger.info(
+        "%s %s %s %.1fms",
+        request.method,
+        redact_path(request.url.path),
+        response.status_code,
+        (time.perf_counter() - started) * 1000,
+    )
+    return response
+
+
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    *,
+    clock: Callable[[], datetime] = system_clock,
+) -> FastAPI:
+    """Build the application; tests pass their own settings, database and clock."""
+    settings = settings or get_settings()
+    owns_database = database is None
+    database = database or Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        dispatcher_task = None
+        if settings.dispatch_in_process:
+            from service.dispatching import run_dispatcher
+
+            dispatcher_task = asyncio.create_task(run_dispatcher(settings, database, stop))
+        yield
+        stop.set()
+        if dispatcher_task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(dispatcher_task, timeout=10)
+        if owns_database:
+            await database.dispose()
+
+    app = FastAPI(
+        title="cpc-observers",
+        version="0.1.0",
+        summary="Trainee observers at child protection conferences, with the family's consent.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.clock = clock
+    app.state.templates = make_templates()
+    app.state.bad_link_limiter = BadLinkLimiter(settings.bad_link_limit)
+    app.middleware("http")(_security_headers)
+    install_error_handlers(app, render_error_page=render_error_page)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api.router)
+    app.include_router(staff_pages.router)
+    app.include_router(trainee_pages.router)
+    app.include_router(qa_pages.router)
+    app.include_router(family_pages.router)
+    app.include_router(admin_pages.router)
+    if settings.is_development:
+        app.include_router(dev_mail.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,51 @@
+"""CSRF protection for every form: the session's value for staff, a double-submit cookie else."""
+
+import hmac
+import secrets
+
+from fastapi import HTTPException, Request, Response
+
+CSRF_COOKIE = "cpc_csrf"
+CSRF_FIELD = "csrf_token"
+
+
+def csrf_value_for(request: Request) -> str:
+    """The value this visitor's forms must carry, creating one for a visitor without a session."""
+    staff_session = getattr(request.state, "staff_session", None)
+    if staff_session is not None:
+        return str(staff_session.csrf_token)
+    existing = request.cookies.get(CSRF_COOKIE)
+    if existing and 20 <= len(existing) <= 100:
+        return existing
+    value: str | None = getattr(request.state, "new_csrf_cookie", None)
+    if value is None:
+        value = secrets.token_urlsafe(24)
+        request.state.new_csrf_cookie = value
+    return value
+
+
+def set_csrf_cookie_if_new(request: Request, response: Response, *, secure: bool) -> None:
+    """Send the visitor's new double-submit cookie with the page that first needed it."""
+    value = getattr(request.state, "new_csrf_cookie", None)
+    if value:
+        response.set_cookie(
+            CSRF_COOKIE, value, httponly=True, samesite="lax", secure=secure, path="/"
+        )
+
+
+def require_csrf(request: Request, submitted: object) -> None:
+    """Refuse a form post whose CSRF value is missing or not this visitor's (403)."""
+    staff_session = getattr(request.state, "staff_session", None)
+    expected = staff_session.csrf_token if staff_session else request.cookies.get(CSRF_COOKIE)
+    if (
+        not isinstance(submitted, str)
+        or not expected
+        or not hmac.compare_digest(submitted, expected)
+    ):
+        raise HTTPException(
+            status_code=403,
+            detail=(
+                "This form has expired or was not sent from this service. "
+                "Go back, reload the page and try again."
+            ),
+        )

@@ -1,0 +1,138 @@
+"""What QA's request pages show: rows of the list, the family's answers, the allowed actions."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.domain.consent import FamilyMemberFacts, who_is_asked
+from service.domain.errors import NotFound
+from service.domain.states import FINISHED_STATUSES, OPEN_STATUSES, RequestStatus
+from service.settings import Settings
+from service.store.tables import FamilyMember
+from service.store.views import FamilyRow, RequestRow, family_for_request, request_row
+from service.usecases.deadlines import answers_needed_by
+from service.usecases.record import record_for_row
+from service.usecases.timeline import build_timeline
+from service.web.qa_common import status_tag
+from service.web.qa_forms import LONDON
+from service.web.record_pdf import pdf_available
+
+FILTERS: dict[str, tuple[str, list[str] | None]] = {
+    "submitted": ("Waiting for your decision", [RequestStatus.SUBMITTED.value]),
+    "seeking_consent": ("Asking the family", [RequestStatus.SEEKING_CONSENT.value]),
+    "confirmed": ("Going ahead", [RequestStatus.CONFIRMED.value]),
+    "finished": ("Finished", sorted(s.value for s in FINISHED_STATUSES)),
+    "all": ("All requests", None),
+}
+DONE = {
+    "approved": "You approved the request. The family is being asked.",
+    "declined": "The request has been declined. The trainee has been told why.",
+    "withdrawn": "The request has been withdrawn.",
+    "answer_recorded": "The answer has been recorded.",
+    "chair_check_recorded": "The chair's check has been recorded.",
+}
+_ANSWER_WORDS = {"yes": "Yes", "no": "No"}
+
+
+def list_row(settings: Settings, row: RequestRow) -> dict[str, Any]:
+    """One line of the requests table."""
+    return {
+        "id": row.request.id,
+        "reference": row.conference.reference,
+        "starts_at": row.conference.starts_at,
+        "deadline": answers_needed_by(settings, row.conference),
+        "observer": row.trainee.name,
+        "tag": status_tag(row.request.status),
+    }
+
+
+def _facts(member: FamilyMember) -> FamilyMemberFacts:
+    return FamilyMemberFacts(
+        member_id=member.id or 0,
+        is_child=member.is_child,
+        has_parental_responsibility=member.has_parental_responsibility,
+        sufficient_understanding=member.sufficient_understanding,
+        date_of_birth=member.date_of_birth,
+        contact_by_email=member.contact_by_email,
+    )
+
+
+def family_lines(family: list[FamilyRow]) -> list[dict[str, Any]]:
+    """Each person: asked (with their answer) or not (with the reason), and who to ask in person."""
+    decisions = {d.member_id: d for d in who_is_asked([_facts(f.member) for f in family])}
+    lines = []
+    for row in family:
+        decision = decisions.get(row.member.id or 0)
+        invitation = row.invitation
+        lines.append(
+            {
+                "member": row.member,
+                "invitation_id": invitation.id if invitation else None,
+                "asked": invitation is not None or (decision is not None and decision.asked),
+                "answer": _ANSWER_WORDS.get(invitation.current_answer or "", "Not answered yet")
+                if invitation
+                else None,
+                "in_person": invitation.ask_in_person
+                if invitation
+                else bool(decision and decision.ask_in_person),
+                "reason": decision.reason if decision else "",
+            }
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The actions the request's status and the time allow."""
+
+    decide: bool
+    withdraw: bool
+    record_answer: bool
+    chair_check: bool
+
+
+def allowed_actions(row: RequestRow, *, invited: bool, now: datetime) -> Allowed:
+    """Which action forms the request page offers."""
+    status = RequestStatus(row.request.status)
+    before_start = now < row.conference.starts_at
+    on_or_after_the_day = (
+        now.astimezone(LONDON).date() >= row.conference.starts_at.astimezone(LONDON).date()
+    )
+    return Allowed(
+        decide=status is RequestStatus.SUBMITTED,
+        withdraw=status in OPEN_STATUSES and before_start,
+        record_answer=invited
+        and before_start
+        and status in (RequestStatus.SEEKING_CONSENT, RequestStatus.CONFIRMED),
+        chair_check=status is RequestStatus.CONFIRMED and on_or_after_the_day,
+    )
+
+
+async def request_view(
+    session: AsyncSession, *, settings: Settings, now: datetime, request_id: int
+) -> dict[str, Any]:
+    """Everything the request page shows, or NotFound."""
+    row = await request_row(session, request_id=request_id)
+    if row is None:
+        raise NotFound("There is no such request.")
+    assert row.conference.id is not None
+    family = await family_for_request(
+        session, conference_id=row.conference.id, request_id=request_id
+    )
+    lines = family_lines(family)
+    invited = [line for line in lines if line["invitation_id"] is not None]
+    record = await record_for_row(session, settings=settings, row=row, family=family)
+    return {
+        "page_title": f"Request to observe conference {row.conference.reference}",
+        "row": row,
+        "tag": status_tag(row.request.status),
+        "deadline": answers_needed_by(settings, row.conference),
+        "family": lines,
+        "invited": invited,
+        "allowed": allowed_actions(row, invited=bool(invited), now=now),
+        "timeline": build_timeline(record, now=now),
+        "entry_ids": {entry.id for entry in record.entries},
+        "pdf_copies": pdf_available(),
+    }

@@ -1,0 +1,185 @@
+"""Staff sign-in, sign-out and trainee registration pages."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from service.auth import (
+    SESSION_COOKIE,
+    authenticate,
+    issue_session_cookie,
+    read_email_confirmation,
+)
+from service.domain.errors import InvalidInput
+from service.store.tables import StaffUser
+from service.usecases.trainee_registration import confirm_trainee_email, register_trainee
+from service.web.csrf import CSRF_FIELD, require_csrf
+from service.web.deps import (
+    NowDep,
+    ReadSessionDep,
+    SettingsDep,
+    WriteSessionDep,
+    get_staff_session,
+)
+from service.web.fields import EmailText, ShortText
+from service.web.forms import FieldError, parse_form
+from service.web.rendering import render_page
+
+router = APIRouter(include_in_schema=False)
+
+_HOME_BY_ROLE = {"trainee": "/trainee", "qa": "/qa", "admin": "/admin"}
+
+
+@router.get("/")
+async def home(request: Request, session: ReadSessionDep) -> Response:
+    """Send each person to their own start page."""
+    staff_session = get_staff_session(request)
+    user = await session.get(StaffUser, staff_session.user_id) if staff_session else None
+    if user is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    return RedirectResponse(_HOME_BY_ROLE.get(user.role, "/sign-in"), status_code=303)
+
+
+@router.get("/sign-in")
+async def sign_in_page(request: Request) -> Response:
+    """The sign-in form."""
+    return render_page(request, "pages/staff/sign_in.html", page_title="Sign in")
+
+
+class SignInForm(BaseModel):
+    email: EmailText
+    password: str = Field(min_length=1, max_length=200)
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request, session: ReadSessionDep, settings: SettingsDep) -> Response:
+    """Check the email and password and start a session."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    parsed = parse_form(
+        SignInForm,
+        form,
+        {"email": "Enter your email address", "password": "Enter your password"},
+    )
+    user = None
+    if parsed.value is not None:
+        user = await authenticate(session, email=parsed.value.email, password=parsed.value.password)
+        if user is None:
+            parsed.errors.append(FieldError("email", "The email address or password is not right"))
+    if user is None or user.id is None:
+        return render_page(
+            request,
+            "pages/staff/sign_in.html",
+            status=422 if not parsed.value else 401,
+            page_title="Sign in",
+            errors=parsed.summary(),
+            field_errors=parsed.by_field(),
+            email=str(form.get("email") or "")[:254],
+        )
+    response = RedirectResponse(_HOME_BY_ROLE.get(user.role, "/"), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        issue_session_cookie(settings, user_id=user.id),
+        max_age=settings.session_max_age_seconds,
+        httponly=True,
+        samesite="lax",
+        secure=not settings.is_development,
+        path="/",
+    )
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request) -> Response:
+    """End the session."""
+    form = await request.form()
+    request.state.staff_session = get_staff_session(request)
+    require_csrf(request, form.get(CSRF_FIELD))
+    response = RedirectResponse("/sign-in", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/register")
+async def register_page(request: Request) -> Response:
+    """The form a trainee uses to create an account."""
+    return render_page(
+        request, "pages/staff/register.html", page_title="Create a trainee account", values={}
+    )
+
+
+class RegisterForm(BaseModel):
+    name: ShortText
+    email: EmailText
+    password: str = Field(min_length=12, max_length=200)
+
+
+@router.post("/register")
+async def register(
+    request: Request, session: WriteSessionDep, settings: SettingsDep, now: NowDep
+) -> Response:
+    """Create an unconfirmed trainee account and send the confirmation link."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    parsed = parse_form(
+        RegisterForm,
+        form,
+        {
+            "name": "Enter your full name",
+            "email": "Enter your work email address",
+            "password": "Choose a password of at least 12 characters",
+        },
+    )
+    if parsed.value is not None:
+        try:
+            await register_trainee(session, settings=settings, now=now, **parsed.value.model_dump())
+        except InvalidInput as error:
+            parsed.errors.append(FieldError("email", error.message))
+    if parsed.errors:
+        return render_page(
+            request,
+            "pages/staff/register.html",
+            status=422,
+            page_title="Create a trainee account",
+            errors=parsed.summary(),
+            field_errors=parsed.by_field(),
+            values={
+                "name": str(form.get("name") or "")[:200],
+                "email": str(form.get("email") or "")[:254],
+            },
+        )
+    return render_page(
+        request,
+        "pages/staff/message.html",
+        page_title="Check your email",
+        paragraphs=[
+            "If the address can have an account, we have sent a link to it. "
+            "Open the link to finish creating your account. It works for 3 days."
+        ],
+    )
+
+
+@router.get("/register/confirm/{token}")
+async def confirm_email(
+    request: Request, token: str, session: WriteSessionDep, now: NowDep, settings: SettingsDep
+) -> Response:
+    """Confirm a trainee's email address from the emailed link."""
+    user_id = read_email_confirmation(settings, token)
+    if user_id is None or not await confirm_trainee_email(session, now=now, user_id=user_id):
+        return render_page(
+            request,
+            "pages/staff/message.html",
+            status=400,
+            page_title="This link does not work",
+            paragraphs=["The link may be too old or incomplete. Create your account again."],
+            next_href="/register",
+            next_text="Create a trainee account",
+        )
+    return render_page(
+        request,
+        "pages/staff/message.html",
+        page_title="Your email address is confirmed",
+        paragraphs=["You can now sign in."],
+        next_href="/sign-in",
+        next_text="Sign in",
+    )

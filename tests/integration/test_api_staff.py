@@ -1,0 +1,310 @@
+"""The staff JSON API: each role's allowed and refused actions, and plain refusals."""
+
+from datetime import UTC, datetime
+
+import httpx
+from sqlalchemy import func, select
+
+from service.store.database import Database
+from service.store.tables import Conference, ObservationRequest
+from tests.support.clock import FrozenClock
+from tests.support.factories import make_request
+from tests.support.scenario import World, build_world, request_body
+from tests.support.web import api_token
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def _count(database: Database, table: type) -> int:
+    async with database.read_session() as session:
+        return int(await session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+async def _ask(client: httpx.AsyncClient, world: World, **overrides: object) -> httpx.Response:
+    token = await api_token(client, world.trainee_email)
+    return await client.post(
+        "/api/v1/observation-requests",
+        json=request_body(world.conference_id, **overrides),
+        headers=_auth(token),
+    )
+
+
+async def test_a_token_needs_the_right_password(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    response = await client.post(
+        "/api/v1/auth/token", json={"email": world.qa_email, "password": "wrong password"}
+    )
+    assert response.status_code == 401
+    assert response.json() == {"detail": "The email or password is not right."}
+
+
+async def test_calls_without_a_token_are_refused(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/conferences")
+    assert response.status_code == 401
+
+
+async def test_qa_records_a_conference_and_its_family(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    token = await api_token(client, world.qa_email)
+    created = await client.post(
+        "/api/v1/conferences",
+        json={
+            "reference": "CP-NEW-1",
+            "kind": "review",
+            "starts_at": "2027-01-12T10:00:00+00:00",
+            "duration_minutes": 60,
+            "venue": "Room 4",
+            "open_to_observers": True,
+        },
+        headers=_auth(token),
+    )
+    assert created.status_code == 201, created.text
+    conference_id = created.json()["id"]
+    member = await client.post(
+        f"/api/v1/conferences/{conference_id}/family-members",
+        json={
+            "name": "Chris Parent",
+            "relationship": "Father",
+            "email": "chris@family.example",
+            "is_child": False,
+            "has_parental_responsibility": True,
+        },
+        headers=_auth(token),
+    )
+    assert member.status_code == 201, member.text
+
+
+async def test_a_trainee_cannot_record_a_conference(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    before = await _count(database, Conference)
+    token = await api_token(client, world.trainee_email)
+    response = await client.post(
+        "/api/v1/conferences",
+        json={
+            "reference": "CP-X",
+            "kind": "initial",
+            "starts_at": "2027-01-12T10:00:00+00:00",
+            "duration_minutes": 60,
+            "venue": "Room 4",
+            "open_to_observers": True,
+        },
+        headers=_auth(token),
+    )
+    assert response.status_code == 403
+    assert await _count(database, Conference) == before
+
+
+async def test_a_conference_time_without_a_timezone_is_refused_plainly(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    token = await api_token(client, world.qa_email)
+    response = await client.post(
+        "/api/v1/conferences",
+        json={
+            "reference": "CP-TZ",
+            "kind": "initial",
+            "starts_at": "2027-01-12T10:00:00",
+            "duration_minutes": 60,
+            "venue": "Room 4",
+            "open_to_observers": True,
+        },
+        headers=_auth(token),
+    )
+    assert response.status_code == 422
+    assert "timezone" in response.json()["detail"]
+
+
+async def test_a_trainee_asks_and_sees_only_the_status(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    response = await _ask(client, world)
+    assert response.status_code == 201, response.text
+    assert response.json()["status"] == "submitted"
+    token = await api_token(client, world.trainee_email)
+    listed = await client.get("/api/v1/conferences?open=true", headers=_auth(token))
+    shown = await client.get(
+        f"/api/v1/observation-requests/{response.json()['id']}", headers=_auth(token)
+    )
+    for text in (listed.text, shown.text):
+        for secret in [*world.family_names, *world.family_emails]:
+            assert secret not in text
+
+
+async def test_another_trainees_request_is_not_found(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    request_id = (await _ask(client, world)).json()["id"]
+    other = await api_token(client, world.other_trainee_email)
+    response = await client.get(f"/api/v1/observation-requests/{request_id}", headers=_auth(other))
+    assert response.status_code == 404
+    withdraw = await client.post(
+        f"/api/v1/observation-requests/{request_id}/withdraw", headers=_auth(other)
+    )
+    assert withdraw.status_code == 404
+
+
+async def test_a_request_inside_the_notice_window_names_the_last_day(
+    client: httpx.AsyncClient, database: Database, clock: FrozenClock
+) -> None:
+    # The conference is on Monday 30 November 2026; five working days before is Monday 23rd.
+    world = await build_world(database, days_ahead=7)
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    response = await _ask(client, world)
+    assert response.status_code == 422
+    assert "Monday 23 November 2026" in response.json()["detail"]
+    assert await _count(database, ObservationRequest) == 0
+
+
+async def test_a_second_observer_for_the_same_conference_is_refused(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    assert (await _ask(client, world)).status_code == 201
+    other = await api_token(client, world.other_trainee_email)
+    response = await client.post(
+        "/api/v1/observation-requests",
+        json=request_body(world.conference_id),
+        headers=_auth(other),
+    )
+    assert response.status_code == 422
+    assert (
+        "Only one observer" in response.json()["detail"] or "already" in response.json()["detail"]
+    )
+    assert await _count(database, ObservationRequest) == 1
+
+
+async def test_a_request_without_the_promise_is_refused(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    response = await _ask(client, world, confidentiality_acknowledged=False)
+    assert response.status_code == 422
+    assert await _count(database, ObservationRequest) == 0
+
+
+async def test_approval_without_the_promise_is_refused(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    async with database.write_session() as session:
+        legacy = await make_request(
+            session,
+            trainee_id=world.trainee_id,
+            conference_id=world.conference_id,
+            confidentiality_acknowledged=False,
+        )
+        await session.commit()
+    token = await api_token(client, world.qa_email)
+    response = await client.post(
+        f"/api/v1/observation-requests/{legacy.id}/approve", headers=_auth(token)
+    )
+    assert response.status_code == 422
+    async with database.read_session() as session:
+        stored = await session.get(ObservationRequest, legacy.id)
+    assert stored is not None and stored.status == "submitted"
+
+
+async def test_missing_and_wrongly_typed_fields_get_one_plain_sentence(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    body = request_body(world.conference_id)
+    del body["purpose"]
+    missing = await _ask_raw(client, world, body)
+    assert missing.status_code == 422
+    assert missing.json() == {"detail": "The field 'purpose' is missing."}
+    wrong = await _ask_raw(
+        client, world, {**request_body(world.conference_id), "conference_id": "x"}
+    )
+    assert wrong.status_code == 422
+    assert isinstance(wrong.json()["detail"], str)
+
+
+async def _ask_raw(
+    client: httpx.AsyncClient, world: World, body: dict[str, object]
+) -> httpx.Response:
+    token = await api_token(client, world.trainee_email)
+    return await client.post("/api/v1/observation-requests", json=body, headers=_auth(token))
+
+
+async def test_qa_approves_declines_and_a_second_decision_is_a_conflict(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    request_id = (await _ask(client, world)).json()["id"]
+    token = await api_token(client, world.qa_email)
+    trainee = await api_token(client, world.trainee_email)
+    assert (
+        await client.post(
+            f"/api/v1/observation-requests/{request_id}/approve", headers=_auth(trainee)
+        )
+    ).status_code == 403
+    approved = await client.post(
+        f"/api/v1/observation-requests/{request_id}/approve", headers=_auth(token)
+    )
+    assert approved.json() == {"id": request_id, "status": "seeking_consent"}
+    declined = await client.post(
+        f"/api/v1/observation-requests/{request_id}/decline",
+        json={"reason": "Too late"},
+        headers=_auth(token),
+    )
+    assert declined.status_code == 409
+    assert "waiting for the family" in declined.json()["detail"]
+
+
+async def test_the_trainee_withdraws_their_own_request(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    request_id = (await _ask(client, world)).json()["id"]
+    token = await api_token(client, world.trainee_email)
+    response = await client.post(
+        f"/api/v1/observation-requests/{request_id}/withdraw", headers=_auth(token)
+    )
+    assert response.json() == {"id": request_id, "status": "withdrawn"}
+
+
+async def test_huge_and_negative_ids_are_refused_without_a_server_error(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    token = await api_token(client, world.qa_email)
+    for bad in ("0", "-1", "99999999999999999999", "abc"):
+        response = await client.get(f"/api/v1/observation-requests/{bad}", headers=_auth(token))
+        assert response.status_code in (404, 422), bad
+    missing = await client.get("/api/v1/observation-requests/424242", headers=_auth(token))
+    assert missing.status_code == 404
+
+
+async def test_the_openapi_schema_is_published(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    assert "/api/v1/observation-requests/{request_id}/approve" in schema["paths"]
+
+
+async def test_a_body_that_is_not_json_or_not_an_object_gets_a_plain_422(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    headers = {
+        "Authorization": f"Bearer {await api_token(client, world.trainee_email)}",
+        "Content-Type": "application/json",
+    }
+    for body, expected in (
+        (b"\xff\xfe not utf-8", "not valid JSON"),
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2]", "must be a JSON object"),
+    ):
+        response = await client.post("/api/v1/observation-requests", content=body, headers=headers)
+        assert response.status_code == 422, body
+        assert expected in response.json()["detail"]

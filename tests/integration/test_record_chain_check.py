@@ -1,0 +1,88 @@
+"""QA sees whether the audit chain holds, from the same walk as `cpc-observers verify-audit`."""
+
+from datetime import datetime
+
+import httpx
+
+from service.audit import append_audit
+from service.store.database import Database
+from service.usecases.audit_watch import AuditChainWatch
+from tests.integration.test_audit_log import _tamper
+from tests.support.clock import FrozenClock
+from tests.support.consent import approved_request
+from tests.support.factories import NOW
+from tests.support.scenario import build_world
+from tests.support.web import sign_in
+
+
+async def test_the_request_page_says_the_record_holds(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    await sign_in(client, world.qa_email)
+    page = (await client.get(f"/qa/requests/{request_id}")).text
+    assert "The audit record holds: all 5 entries are unaltered." in page
+    assert "Checked Monday 23 November 2026 at 10:00am." in page
+
+
+async def test_the_request_page_names_the_first_altered_entry(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    await _tamper(database, "UPDATE audit_entry SET actor_id = '99' WHERE id = 2")
+    await sign_in(client, world.qa_email)
+    page = (await client.get(f"/qa/requests/{request_id}")).text
+    assert "The audit record has been altered: entry 2 was changed after it was written." in page
+    assert "That entry is part of this request&#39;s record." in page
+    copy = (await client.get(f"/qa/requests/{request_id}/record")).text
+    assert "The audit record has been altered: entry 2" in copy
+
+
+class _Ticks:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _add_entry(database: Database) -> None:
+    async with database.write_session() as session:
+        await append_audit(session, now=NOW, actor_kind="system", actor_id=None, action="step")
+        await session.commit()
+
+
+async def test_the_chain_is_walked_again_only_once_the_last_walk_is_a_minute_old(
+    database: Database,
+) -> None:
+    ticks, clock = _Ticks(), FrozenClock(NOW)
+    watch = AuditChainWatch(database.read_session, clock=clock, monotonic=ticks)
+    await _add_entry(database)
+    first = await watch.state()
+    assert first.check is not None and first.check.entries_checked == 1
+    await _add_entry(database)
+    ticks.now = 59.0
+    assert await watch.state() is first
+    ticks.now = 61.0
+    assert await watch.state() is first  # the stale result, while a fresh walk runs behind it
+    while watch._walk is not None:
+        await watch._walk
+    fresh = await watch.state()
+    assert fresh.check is not None and fresh.check.entries_checked == 2
+
+
+async def test_the_first_view_does_not_wait_long_for_a_slow_walk(database: Database) -> None:
+    watch = AuditChainWatch(
+        database.read_session,
+        clock=FrozenClock(NOW),
+        first_wait_seconds=0.0,
+    )
+    state = await watch.state()
+    assert state.check is None and state.checked_at is None
+    while watch._walk is not None:
+        await watch._walk
+    assert (await watch.state()).checked_at == datetime.fromisoformat(NOW.isoformat())

@@ -1,0 +1,119 @@
+"""Mail through a real SMTP server: links arrive, outages lose nothing, bounces reach QA."""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from notifications.outbox import OutboxMessage
+from service.dispatching import make_dispatcher
+from service.settings import Settings
+from service.store.database import Database
+from service.store.tables import AuditEntry
+from tests.integration.notifications.smtp_server import SmtpServer
+from tests.support.clock import FrozenClock
+from tests.support.consent import approved_request
+from tests.support.scenario import build_world
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real aiosmtpd server on 127.0.0.1."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    """The test's settings, sending through the test's SMTP server."""
+    return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port})
+
+
+async def _deliver_all(settings: Settings, database: Database, clock: FrozenClock) -> None:
+    dispatcher = make_dispatcher(settings, database, clock=clock)
+    try:
+        while await dispatcher.run_once():
+            pass
+    finally:
+        await dispatcher.close()
+
+
+async def test_every_family_member_emailed_gets_their_own_working_link(
+    client: httpx.AsyncClient,
+    database: Database,
+    smtp_settings: Settings,
+    smtp: SmtpServer,
+    clock: FrozenClock,
+) -> None:
+    world = await build_world(database)
+    await approved_request(client, world)
+    await _deliver_all(smtp_settings, database, clock)
+    invitations = [
+        r.message for r in smtp.handler.received if r.recipients[0] in world.family_emails
+    ]
+    assert len(invitations) == 3
+    for message in invitations:
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        text = body.get_content()
+        path = "/consent/" + text.split("/consent/", 1)[1].split()[0]
+        assert (await client.get(path)).status_code == 200
+        for name in world.family_names:
+            assert name not in str(message["Subject"])
+
+
+async def test_with_the_server_down_actions_succeed_and_mail_arrives_later(
+    client: httpx.AsyncClient,
+    database: Database,
+    smtp_settings: Settings,
+    smtp: SmtpServer,
+    clock: FrozenClock,
+) -> None:
+    smtp.stop()
+    world = await build_world(database)
+    await approved_request(client, world)
+    await _deliver_all(smtp_settings, database, clock)
+    assert smtp.handler.received == []
+    smtp.start()
+    clock.advance(hours=1)
+    await _deliver_all(smtp_settings, database, clock)
+    async with database.read_session() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    assert {row.status for row in rows} == {"sent"}
+    assert len(smtp.handler.message_ids()) == len(set(smtp.handler.message_ids())) == len(rows)
+
+
+async def test_a_bounced_family_email_is_recorded_and_qa_is_told(
+    client: httpx.AsyncClient,
+    database: Database,
+    smtp_settings: Settings,
+    smtp: SmtpServer,
+    clock: FrozenClock,
+) -> None:
+    world = await build_world(database)
+    smtp.handler.rcpt_replies[world.family_emails[1]].append("550 No such mailbox")
+    await approved_request(client, world)
+    await _deliver_all(smtp_settings, database, clock)
+    async with database.read_session() as session:
+        bounced = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.to_address == world.family_emails[1])
+            )
+        ).one()
+        told = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.template == "qa_undeliverable")
+            )
+        ).one()
+        audited = (
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "family_email_undeliverable")
+            )
+        ).one()
+    assert bounced.status == "permanent_failure"
+    assert told.to_address == smtp_settings.qa_mailbox
+    assert world.family_names[1] not in told.subject
+    assert audited.request_id == told.request_id

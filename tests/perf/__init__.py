@@ -1,0 +1,1 @@
+"""`make bench`: the service measured beside a bare FastAPI app on this machine (README.md)."""

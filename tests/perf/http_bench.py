@@ -1,0 +1,281 @@
+"""The HTTP scenarios: the consent page, recording an answer, and QA's request list.
+
+Both apps run at once, each in its own uvicorn process (one worker, uvloop, httptools); the
+load goes to one at a time, so the idle one costs nothing. The client runs in this process.
+"""
+
+import asyncio
+import dataclasses
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from service.links import make_consent_token
+from service.settings import Environment, Settings
+from service.store.migrate import upgrade_database
+from tests.perf.load import LoadResult, encode_request, run_load
+from tests.perf.seed import Seeded, seed_service
+from tests.perf.servers import HOST, Server, cpu_seconds, uvicorn_app
+
+CONCURRENCY = 50
+SECRET_KEY = "benchmark-secret-key-" + "x" * 40
+_INFORMATION = re.compile(r"<!-- information:start -->(.*?)<!-- information:end -->", re.S)
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class HttpPlan:
+    """How much data and how many requests."""
+
+    finished: int = 100_000
+    open_requests: int = 1_000
+    page_requests: int = 5_000
+    answer_requests: int = 2_000
+    list_requests: int = 1_000
+    single_client_requests: int = 100
+    warm_up: int = 200
+    # No run goes on past this, so `make bench` keeps to its five minutes however slow a page is.
+    budget_seconds: float = 6.0
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One scenario measured on the service and on the floor."""
+
+    name: str
+    service: LoadResult
+    bare: LoadResult
+    extra: dict[str, Any]
+
+
+def service_settings(database_url: str) -> Settings:
+    """The settings the service process runs with (and signs links with)."""
+    return Settings(
+        env=Environment.PRODUCTION,
+        secret_key=SECRET_KEY,
+        database_url=database_url,
+        dispatch_in_process=False,
+    )
+
+
+def service_env(settings: Settings) -> dict[str, str]:
+    """The same settings as CPC_ variables for the service process."""
+    return {
+        "CPC_ENV": settings.env.value,
+        "CPC_SECRET_KEY": settings.secret_key,
+        "CPC_DATABASE_URL": settings.database_url,
+        # Measured on its own (mail_bench); here it would compete with the pages for the core.
+        "CPC_DISPATCH_IN_PROCESS": "false",
+    }
+
+
+def _cookies(response: httpx.Response) -> dict[str, str]:
+    # Production cookies are Secure, so a cookie jar would not send them back over plain http.
+    return {name: value for name, value in response.cookies.items()}
+
+
+async def sign_in_qa(client: httpx.AsyncClient, seeded: Seeded) -> dict[str, str]:
+    """The QA officer's cookies after signing in through the real form."""
+    page = await client.get("/sign-in")
+    cookies = _cookies(page)
+    csrf = _CSRF.search(page.text)
+    assert csrf, "the sign-in page has no CSRF field"
+    signed_in = await client.post(
+        "/sign-in",
+        data={"email": seeded.qa_email, "password": seeded.qa_password, "csrf_token": csrf[1]},
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+    )
+    assert signed_in.status_code == 303, signed_in.text[:500]
+    return {**cookies, **_cookies(signed_in)}
+
+
+def information_sha256(html: str) -> str:
+    """The fingerprint of the information block, as the form sends it back."""
+    match = _INFORMATION.search(html)
+    assert match, "the consent page has no information block"
+    return hashlib.sha256(match.group(1).encode("utf-8")).hexdigest()
+
+
+async def measure(
+    server: Server, requests: list[bytes], *, concurrency: int, budget_seconds: float
+) -> LoadResult:
+    """One run against one server, with the CPU time its process spent on it."""
+    before = cpu_seconds(server.pid)
+    result = await run_load(
+        HOST, server.port, requests, concurrency=concurrency, budget_seconds=budget_seconds
+    )
+    after = cpu_seconds(server.pid)
+    used = after - before if before is not None and after is not None else None
+    return dataclasses.replace(result, server_cpu_seconds=used)
+
+
+async def _pair(
+    name: str,
+    service: tuple[Server, list[bytes]],
+    bare: tuple[Server, list[bytes]],
+    *,
+    warm: tuple[list[bytes], list[bytes]],
+    budget: float,
+    concurrency: int = CONCURRENCY,
+    extra: dict[str, Any] | None = None,
+) -> Pair:
+    # Warm both (templates compiled, statement caches and pools filled), then measure the floor
+    # first and the service right after, so the two see the same machine.
+    # Ten connections are enough to warm up, and drain quickly when a page is slow.
+    warm_concurrency = min(concurrency, 10)
+    await measure(bare[0], warm[1], concurrency=warm_concurrency, budget_seconds=budget / 4)
+    await measure(service[0], warm[0], concurrency=warm_concurrency, budget_seconds=budget / 4)
+    bare_result = await measure(bare[0], bare[1], concurrency=concurrency, budget_seconds=budget)
+    service_result = await measure(
+        service[0], service[1], concurrency=concurrency, budget_seconds=budget
+    )
+    return Pair(name, service_result, bare_result, extra or {})
+
+
+async def run_http_round(
+    *, database_url: str, bare_write_url: str, workdir: Path, plan: HttpPlan, log: Any
+) -> list[Pair]:
+    """Seed one database, start the service and the bare app on it, run every HTTP scenario."""
+    now = datetime.now(UTC)
+    log(f"  migrating and seeding {plan.finished:,} finished, {plan.open_requests:,} open")
+    await asyncio.to_thread(upgrade_database, database_url)
+    answerable = max(plan.page_requests, plan.answer_requests + plan.warm_up)
+    seeded = await seed_service(
+        database_url,
+        finished=plan.finished,
+        open_requests=plan.open_requests,
+        answerable=answerable,
+        now=now,
+    )
+    settings = service_settings(database_url)
+    with uvicorn_app(
+        "service.web.app:create_app", env=service_env(settings), log=workdir / "service.log"
+    ) as service:
+        base = f"http://{HOST}:{service.port}"
+        host = f"{HOST}:{service.port}"
+
+        def link(invitation: tuple[int, str]) -> str:
+            token = make_consent_token(settings, invitation_id=invitation[0], nonce=invitation[1])
+            return f"/consent/{token}"
+
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            qa_cookies = await sign_in_qa(client, seeded)
+            sample = await client.get(link(seeded.page_invitations[0]))
+            assert sample.status_code == 200, sample.text[:500]
+            text_sha256 = information_sha256(sample.text)
+            qa_page = await client.get("/qa", headers=_cookie_header(qa_cookies))
+            assert qa_page.status_code == 200, qa_page.text[:500]
+            assert "Next page" in qa_page.text, "the list should fill more than one page"
+        page_bytes, list_bytes = len(sample.content), len(qa_page.content)
+        bare_env = {
+            "BARE_WRITE_URL": bare_write_url,
+            "BARE_LIST_URL": database_url,
+            "BARE_PAGE_BYTES": str(page_bytes),
+            "BARE_LIST_BYTES": str(list_bytes),
+        }
+        with uvicorn_app(
+            "tests.perf.bare_app:create_bare_app", env=bare_env, log=workdir / "bare.log"
+        ) as bare:
+            bare_host = f"{HOST}:{bare.port}"
+            async with httpx.AsyncClient(base_url=f"http://{bare_host}", timeout=30) as client:
+                bare_page_bytes = len((await client.get("/page/x")).content)
+                bare_list_bytes = len((await client.get("/list")).content)
+            sizes = {
+                "service_bytes": page_bytes,
+                "bare_bytes": bare_page_bytes,
+            }
+            pairs = []
+            log("  consent page")
+            invitations = seeded.page_invitations
+            pages = [
+                encode_request("GET", link(invitations[i % len(invitations)]), host=host)
+                for i in range(plan.page_requests)
+            ]
+            bare_pages = [
+                encode_request("GET", "/page/" + path.split("/")[-1], host=bare_host)
+                for path in (
+                    link(invitations[i % len(invitations)]) for i in range(plan.page_requests)
+                )
+            ]
+            pairs.append(
+                await _pair(
+                    "consent page",
+                    (service, pages),
+                    (bare, bare_pages),
+                    warm=(pages[: plan.warm_up], bare_pages[: plan.warm_up]),
+                    budget=plan.budget_seconds,
+                    extra=sizes,
+                )
+            )
+
+            log("  answer POST")
+            csrf = secrets.token_urlsafe(24)
+
+            def answer(invitation: tuple[int, str], target: str, path: str) -> bytes:
+                return encode_request(
+                    "POST",
+                    path,
+                    host=target,
+                    cookies={"cpc_csrf": csrf},
+                    form={
+                        "csrf_token": csrf,
+                        "text_sha256": text_sha256,
+                        "decision": "yes",
+                        "comment": "",
+                    },
+                )
+
+            posts = [answer(i, host, link(i)) for i in seeded.answer_invitations]
+            bare_posts = [
+                answer(i, bare_host, "/insert/" + link(i).split("/")[-1])
+                for i in seeded.answer_invitations
+            ]
+            timed = slice(plan.warm_up, plan.warm_up + plan.answer_requests)
+            pairs.append(
+                await _pair(
+                    "answer POST",
+                    (service, posts[timed]),
+                    (bare, bare_posts[timed]),
+                    warm=(posts[: plan.warm_up], bare_posts[: plan.warm_up]),
+                    budget=plan.budget_seconds,
+                )
+            )
+
+            for status in ("submitted", "finished"):
+                log(f"  QA request list ({status})")
+                lists = [
+                    encode_request("GET", f"/qa?status={status}", host=host, cookies=qa_cookies)
+                ] * plan.list_requests
+                bare_lists = [
+                    encode_request("GET", f"/list?status={status}", host=bare_host)
+                ] * plan.list_requests
+                pair = await _pair(
+                    f"QA list ({status})",
+                    (service, lists),
+                    (bare, bare_lists),
+                    warm=(lists[:50], bare_lists[:50]),
+                    budget=plan.budget_seconds,
+                    extra={"service_bytes": list_bytes, "bare_bytes": bare_list_bytes},
+                )
+                one = plan.single_client_requests
+                budget = plan.budget_seconds / 3
+                single = await measure(service, lists[:one], concurrency=1, budget_seconds=budget)
+                bare_single = await measure(
+                    bare, bare_lists[:one], concurrency=1, budget_seconds=budget
+                )
+                pair.extra["one_client"] = {
+                    "service": single.summary(),
+                    "bare": bare_single.summary(),
+                }
+                pairs.append(pair)
+    return pairs
+
+
+def _cookie_header(cookies: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}

@@ -1,0 +1,38 @@
+"""Settings come from CPC_ variables; production refuses the development secret."""
+
+import pytest
+from pydantic import ValidationError
+
+from service.settings import DEVELOPMENT_SECRET_KEY, Settings
+
+
+def test_the_embedded_defaults_run_on_sqlite_in_development() -> None:
+    settings = Settings()
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.is_development
+    assert settings.min_notice_working_days == 5
+    assert settings.consent_deadline_working_days == 1
+
+
+def test_production_refuses_the_development_secret_key() -> None:
+    with pytest.raises(ValidationError, match="CPC_SECRET_KEY is still the development key"):
+        Settings(env="production", secret_key=DEVELOPMENT_SECRET_KEY)
+
+
+def test_production_refuses_a_short_secret_key() -> None:
+    with pytest.raises(ValidationError, match="at least 32 characters"):
+        Settings(env="production", secret_key="short")
+
+
+def test_lists_are_read_from_comma_separated_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CPC_PREVIOUS_SECRET_KEYS", "one, two")
+    monkeypatch.setenv("CPC_TRAINEE_EMAIL_DOMAINS", "council.example,university.example")
+    settings = Settings()
+    assert settings.previous_secret_keys == ["one", "two"]
+    assert settings.trainee_email_domains == ["council.example", "university.example"]
+
+
+def test_an_unknown_bank_holiday_region_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CPC_BANK_HOLIDAY_REGION", "wales-only")
+    with pytest.raises(ValidationError):
+        Settings()

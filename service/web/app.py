@@ -2,13 +2,11 @@
 
 import asyncio
 import contextlib
-import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from service.settings import Settings, get_settings
@@ -26,48 +24,8 @@ from service.web.bad_link_limiter import BadLinkLimiter
 from service.web.deps import system_clock
 from service.web.errors import install_error_handlers
 from service.web.rendering import render_error_page
+from service.web.security_headers import SecurityHeadersMiddleware
 from service.web.templating import STATIC_DIR, make_templates
-
-logger = logging.getLogger("cpc_observers.http")
-
-
-def redact_path(path: str) -> str:
-    """The path with any consent or confirmation token replaced, fit for a log."""
-    for prefix in ("/consent/", "/register/confirm/"):
-        if path.startswith(prefix):
-            return f"{prefix}[token]"
-    return path
-
-
-async def _security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    started = time.perf_counter()
-    response = await call_next(request)
-    headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    )
-    if request.url.path.startswith("/consent/"):
-        # The link is a secret: never pass it on in a Referer, never keep the page in a cache.
-        headers["Referrer-Policy"] = "no-referrer"
-        headers["Cache-Control"] = "no-store"
-    else:
-        headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/static/"):
-            headers.setdefault("Cache-Control", "no-store")
-    logger.info(
-        "%s %s %s %.1fms",
-        request.method,
-        redact_path(request.url.path),
-        response.status_code,
-        (time.perf_counter() - started) * 1000,
-    )
-    return response
 
 
 def create_app(
@@ -106,9 +64,9 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(auto_reload=settings.is_development)
     app.state.bad_link_limiter = BadLinkLimiter(settings.bad_link_limit)
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app, render_error_page=render_error_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)

@@ -1,6 +1,6 @@
 """Every dependency a route can ask for, as `Annotated` aliases in one place."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -14,8 +14,11 @@ from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import StaffUser
 
+# FastAPI runs a plain `def` dependency in a worker thread; every dependency here is
+# `async def`, even when it awaits nothing, so that a request never waits for a thread.
 
-def get_settings(request: Request) -> Settings:
+
+def settings_of(request: Request) -> Settings:
     """The settings the app was built with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -25,6 +28,16 @@ def get_database(request: Request) -> Database:
     """The app's database."""
     database: Database = request.app.state.database
     return database
+
+
+async def get_settings(request: Request) -> Settings:
+    """The settings, as a dependency."""
+    return settings_of(request)
+
+
+async def get_database_dependency(request: Request) -> Database:
+    """The database, as a dependency."""
+    return get_database(request)
 
 
 async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -39,7 +52,7 @@ async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
     """The current time; tests replace `app.state.clock` to freeze it."""
     clock: Callable[[], datetime] = request.app.state.clock
     return clock()
@@ -51,7 +64,7 @@ def system_clock() -> datetime:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-DatabaseDep = Annotated[Database, Depends(get_database)]
+DatabaseDep = Annotated[Database, Depends(get_database_dependency)]
 WriteSessionDep = Annotated[AsyncSession, Depends(get_write_session)]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 NowDep = Annotated[datetime, Depends(get_now)]
@@ -65,9 +78,7 @@ async def get_api_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> StaffUser:
     """The staff member a bearer token belongs to, or 401."""
-    user_id = (
-        read_api_token(get_settings(request), credentials.credentials) if credentials else None
-    )
+    user_id = read_api_token(settings_of(request), credentials.credentials) if credentials else None
     user = await session.get(StaffUser, user_id) if user_id is not None else None
     if user is None or not user.is_active:
         raise HTTPException(
@@ -81,10 +92,10 @@ async def get_api_user(
 ApiUserDep = Annotated[StaffUser, Depends(get_api_user)]
 
 
-def api_role(*roles: StaffRole) -> Callable[[StaffUser], StaffUser]:
+def api_role(*roles: StaffRole) -> Callable[[StaffUser], Awaitable[StaffUser]]:
     """A dependency that lets through only staff with one of these roles (403 otherwise)."""
 
-    def check(user: ApiUserDep) -> StaffUser:
+    async def check(user: ApiUserDep) -> StaffUser:
         if user.role not in {role.value for role in roles}:
             raise HTTPException(status_code=403, detail="Your role does not allow this.")
         return user
@@ -103,7 +114,7 @@ class SignInRequired(Exception):
 
 def get_staff_session(request: Request) -> StaffSession | None:
     """The signed session cookie, if there is a valid one."""
-    return read_session_cookie(get_settings(request), request.cookies.get(SESSION_COOKIE))
+    return read_session_cookie(settings_of(request), request.cookies.get(SESSION_COOKIE))
 
 
 async def get_page_user(request: Request, session: ReadSessionDep) -> StaffUser:
@@ -120,10 +131,10 @@ async def get_page_user(request: Request, session: ReadSessionDep) -> StaffUser:
 PageUserDep = Annotated[StaffUser, Depends(get_page_user)]
 
 
-def page_role(*roles: StaffRole) -> Callable[[StaffUser], StaffUser]:
+def page_role(*roles: StaffRole) -> Callable[[StaffUser], Awaitable[StaffUser]]:
     """A page dependency that lets through only staff with one of these roles (403 otherwise)."""
 
-    def check(user: PageUserDep) -> StaffUser:
+    async def check(user: PageUserDep) -> StaffUser:
         if user.role not in {role.value for role in roles}:
             raise HTTPException(status_code=403, detail="Your role does not allow this.")
         return user

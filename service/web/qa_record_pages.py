@@ -32,7 +32,7 @@ async def get_audit_chain_state(request: Request, _user: PageQaDep) -> ChainStat
 AuditChainDep = Annotated[ChainState, Depends(get_audit_chain_state)]
 
 
-def wants_pdf(format: Literal["html", "pdf"] = "html") -> bool:
+async def wants_pdf(format: Literal["html", "pdf"] = "html") -> bool:
     """True for `?format=pdf`; 404 when this server cannot make PDFs."""
     if format == "pdf" and not pdf_available():
         raise HTTPException(

@@ -31,6 +31,9 @@ class EmailRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # The templates ship with the code, so checking their files on every email buys
+            # nothing; a restart picks up an edit.
+            auto_reload=False,
         )
 
     def render(self, name: str, **context: object) -> RenderedEmail:

@@ -30,8 +30,14 @@ def london_datetime(value: datetime) -> str:
     return format_moment(value)
 
 
-def make_templates(*, template_dir: Path | None = None) -> Jinja2Templates:
-    """The page renderer: the service's templates first, then GOV.UK Frontend's macros."""
+def make_templates(
+    *, template_dir: Path | None = None, auto_reload: bool = False
+) -> Jinja2Templates:
+    """The page renderer: the service's templates first, then GOV.UK Frontend's macros.
+
+    `auto_reload` picks up edited templates without a restart, at the cost of checking every
+    template file's time on every page; only development wants that.
+    """
     loader = ChoiceLoader(
         [
             FileSystemLoader(template_dir or TEMPLATE_DIR),
@@ -44,6 +50,7 @@ def make_templates(*, template_dir: Path | None = None) -> Jinja2Templates:
         autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml")),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=auto_reload,
     )
     env.filters["london_datetime"] = london_datetime
     env.filters["london_date"] = london_date

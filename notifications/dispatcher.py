@@ -69,8 +69,21 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Claim one batch of due messages, send each, record each result; returns the count."""
         rows = await self._claim()
-        for row in rows:
-            await self._record(row, await self._attempt(row))
+        # Each result is written while the next message is on its way: the SMTP conversation
+        # and the write overlap, but results are still recorded one at a time, in order, and
+        # every one before this round returns.
+        recording: asyncio.Task[None] | None = None
+        try:
+            for row in rows:
+                if recording is not None and recording.done():
+                    recording.result()  # a failed write stops the round before the next send
+                result = await self._attempt(row)
+                if recording is not None:
+                    await recording
+                recording = asyncio.create_task(self._record(row, result))
+        finally:
+            if recording is not None:
+                await recording
         return len(rows)
 
     async def run_forever(self, stop: asyncio.Event, interval_seconds: float) -> None:
@@ -185,6 +198,8 @@ class Dispatcher:
                     col(OutboxMessage.lease_until) == row.lease_until,
                 )
                 .values(**values)
+                # Nothing in this session holds the row, so there is nothing to bring up to date.
+                .execution_options(synchronize_session=False)
             )
             if written.rowcount != 1:  # type: ignore[attr-defined]
                 logger.warning("outbox %s: lease lost before the result was recorded", row.id)

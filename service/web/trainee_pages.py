@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
@@ -12,7 +12,12 @@ from service.domain.notice import earliest_conference_start
 from service.domain.states import Actor, RequestStatus
 from service.domain.transitions import describe_status
 from service.store.loading import load_conference
-from service.store.views import conferences_open_to_trainees, request_row, requests_page
+from service.store.views import (
+    PAGE_SIZE,
+    conferences_open_to_trainees,
+    request_row,
+    requests_page,
+)
 from service.usecases.calendar_export import calendar_for_request
 from service.usecases.observation_requests import ask_to_observe, withdraw_request
 from service.web.csrf import CSRF_FIELD, require_csrf
@@ -32,19 +37,36 @@ async def trainee_home(
     session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
-    """Conferences still far enough ahead to ask about, and the trainee's own requests."""
+    """Conferences still far enough ahead to ask about, and the trainee's own requests.
+
+    Both lists go 50 to a page: conferences by page number (soonest first), the trainee's
+    requests newest first from `before_id`, so each list pages on without moving the other.
+    """
     earliest = earliest_conference_start(
         now=now,
         min_notice_working_days=settings.min_notice_working_days,
         region=settings.bank_holiday_region,
     )
+    conferences = await conferences_open_to_trainees(
+        session, earliest_start=earliest, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    requests = await requests_page(
+        session, trainee_id=user.id, before_id=before_id, limit=PAGE_SIZE + 1
+    )
+    shown_requests = requests[:PAGE_SIZE]
     return render_page(
         request,
         "pages/trainee/home.html",
         page_title="Conferences you can ask to observe",
-        conferences=await conferences_open_to_trainees(session, earliest_start=earliest),
-        requests=await requests_page(session, trainee_id=user.id),
+        conferences=conferences[:PAGE_SIZE],
+        next_conference_page=page + 1 if len(conferences) > PAGE_SIZE else None,
+        requests=shown_requests,
+        next_before_id=shown_requests[-1].request.id if len(requests) > PAGE_SIZE else None,
+        page=page,
+        before_id=before_id,
         describe_status=describe_status,
         RequestStatus=RequestStatus,
         min_notice=settings.min_notice_working_days,

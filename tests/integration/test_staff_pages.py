@@ -12,6 +12,7 @@ from service.store.tables import ObservationRequest, StaffUser
 from service.web.app import create_app
 from tests.support.clock import FrozenClock
 from tests.support.consent import answer, approved_request, consent_paths
+from tests.support.factories import make_conference, make_request
 from tests.support.scenario import build_world
 from tests.support.web import csrf_from, form_post, sign_in
 
@@ -225,3 +226,42 @@ async def test_once_confirmed_the_trainee_can_download_the_invite_and_sees_no_an
     assert "METHOD:REQUEST" in invite.text
     for name in world.family_names:
         assert name not in invite.text
+
+
+async def test_the_trainee_home_pages_both_lists_fifty_at_a_time(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    async with database.write_session() as session:
+        # 60 more open conferences (61 with the world's), and 51 requests by this trainee.
+        conferences = [
+            await make_conference(session, reference=f"CP-PAGE-{n:03d}") for n in range(60)
+        ]
+        requests = [
+            await make_request(session, trainee_id=world.trainee_id, conference_id=conference.id)
+            for conference in conferences[:51]
+        ]
+        await session.commit()
+    await sign_in(client, world.trainee_email)
+
+    first = await client.get("/trainee")
+    assert first.text.count('href="/trainee/conferences/') == 50
+    assert first.text.count('href="/trainee/requests/') == 50
+    assert f'href="/trainee/requests/{requests[0].id}"' not in first.text
+    more_conferences = "/trainee?page=2"
+    older_requests = f"/trainee?page=1&amp;before_id={requests[1].id}#your-requests"
+    assert more_conferences in first.text and older_requests in first.text
+
+    second_conferences = await client.get(more_conferences)
+    assert second_conferences.text.count('href="/trainee/conferences/') == 11
+    assert "More conferences" not in second_conferences.text
+
+    older = await client.get(older_requests.replace("&amp;", "&").split("#")[0])
+    assert older.text.count('href="/trainee/requests/') == 1
+    assert f'href="/trainee/requests/{requests[0].id}"' in older.text
+    assert "Older requests" not in older.text
+
+    for query in ("page=0", "page=abc", "before_id=-1", "before_id=99999999999999999999"):
+        refused = await client.get(f"/trainee?{query}")
+        assert refused.status_code == 422
+        assert "Traceback" not in refused.text

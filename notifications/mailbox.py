@@ -48,26 +48,33 @@ def _date(value: object) -> datetime | None:
         return None
 
 
-def list_mailbox(directory: Path) -> list[MailboxEntry]:
-    """Every message in the mailbox, newest first."""
+def list_mailbox(directory: Path, *, limit: int = 200) -> list[MailboxEntry]:
+    """The newest `limit` messages in the mailbox, newest first.
+
+    Only their headers are read, and only theirs: a mailbox left running for months can hold
+    thousands of messages, and the page is for following the latest journey.
+    """
     if not directory.is_dir():
         return []
-    entries = []
+    numbered = []
     for path in directory.iterdir():
         match = _FILE_NAME.match(path.name)
-        if match is None:
-            continue
+        if match is not None:
+            numbered.append((int(match[1]), path))
+    numbered.sort(reverse=True)
+    entries = []
+    for message_id, path in numbered[:limit]:
         with path.open("rb") as file:
             headers = BytesHeaderParser(policy=policy.default).parse(file)
         entries.append(
             MailboxEntry(
-                id=int(match[1]),
+                id=message_id,
                 to=str(headers["To"] or ""),
                 subject=str(headers["Subject"] or ""),
                 date=_date(headers["Date"]),
             )
         )
-    return sorted(entries, key=lambda entry: entry.id, reverse=True)
+    return entries
 
 
 def _content(message: EmailMessage, subtype: str) -> str | None:

@@ -15,16 +15,18 @@ from service.web.fields import MAX_ID
 from service.web.rendering import render_page
 
 router = APIRouter(prefix="/dev/mail", include_in_schema=False)
+SHOWN_MESSAGES = 200
 
 
 @router.get("")
 async def mailbox(request: Request, settings: SettingsDep) -> Response:
-    """Every message in the local mailbox, newest first."""
+    """The newest messages in the local mailbox."""
     return render_page(
         request,
         "pages/dev/mailbox.html",
         page_title="Development mailbox",
-        messages=list_mailbox(settings.dev_mailbox_dir),
+        messages=list_mailbox(settings.dev_mailbox_dir, limit=SHOWN_MESSAGES),
+        limit=SHOWN_MESSAGES,
     )
 
 

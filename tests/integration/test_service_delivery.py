@@ -117,3 +117,23 @@ async def test_a_bounced_family_email_is_recorded_and_qa_is_told(
     assert told.to_address == smtp_settings.qa_mailbox
     assert world.family_names[1] not in told.subject
     assert audited.request_id == told.request_id
+
+
+async def test_the_development_mailbox_page_lists_the_newest_messages(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    mailbox = settings.dev_mailbox_dir
+    mailbox.mkdir(parents=True)
+    for n in range(1, 203):
+        (mailbox / f"{n:08d}.eml").write_bytes(
+            f"To: person{n}@example.org\r\nSubject: Message number {n}\r\n"
+            "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n\r\nHello\r\n".encode()
+        )
+    (mailbox / "notes.txt").write_text("not a message")
+
+    page = await client.get("/dev/mail")
+
+    assert page.status_code == 200
+    assert page.text.count('href="/dev/mail/') == 200
+    assert "Message number 202<" in page.text and "Message number 3<" in page.text
+    assert "Message number 2<" not in page.text and "Message number 1<" not in page.text

@@ -37,6 +37,7 @@ async def test_the_development_mailbox_round_trips_through_list_and_read(
 
     entries = list_mailbox(directory)
     assert [entry.id for entry in entries] == [second, first]
+    assert [entry.id for entry in list_mailbox(directory, limit=1)] == [second]
     assert entries[1].to == "parent@family.example"
     assert entries[1].subject == "Can a trainee sit in on the Child Protection Conference?"
     assert entries[1].date == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

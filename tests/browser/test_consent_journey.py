@@ -1,6 +1,7 @@
 """The whole journey as people make it: the trainee asks, QA approves, everyone in the family says
 yes from the link in their own email, QA sees it is going ahead, and the invite arrives."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,10 @@ def test_the_trainee_observes_once_everyone_in_the_family_says_yes(
         page.goto(consent_link(service, member))
         expect_consent_page(page, member)
         expect(page.locator("main")).to_contain_text(service.trainee_name)
+        if javascript:
+            # GOV.UK Frontend's inline script ran (the content security policy allows it by
+            # its hash), so its components start.
+            expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))
         wording = "young-person" if member.young else "adult"
         camera.family_page(page, f"consent-{wording}")
         if number == 0:

@@ -158,15 +158,18 @@ async def give_answer(
     if closed is not None:
         return closed
     information = _information(request, settings, opened)
+    # Kept for the page shown again below, so nobody has to type their comment twice.
+    comment = str(form.get("comment") or "").replace("\x00", "")
     if form.get("text_sha256") != information.shown.sha256:
         # The details changed while the page was open (the meeting moved, say): show them again.
-        return _consent_page(request, settings, opened, status=409, details_changed=True)
+        return _consent_page(
+            request, settings, opened, status=409, details_changed=True, comment=comment
+        )
     try:
         answer = parse_answer(str(form.get("decision") or ""))
     except InvalidInput:
         errors = [{"text": "Choose yes or no", "href": "#decision"}]
-        return _consent_page(request, settings, opened, status=422, errors=errors)
-    comment = str(form.get("comment") or "")
+        return _consent_page(request, settings, opened, status=422, errors=errors, comment=comment)
     try:
         await record_answer(
             session,
@@ -176,7 +179,7 @@ async def give_answer(
             answer=answer,
             channel=Channel.LINK,
             text_shown=information.shown,
-            comment=comment.replace("\x00", ""),
+            comment=comment,
             expected_nonce=opened.invitation.nonce,
         )
     except ConsentClosed as closed_error:

@@ -112,6 +112,23 @@ async def test_the_page_offers_both_answers_equally_and_preselects_neither(
     assert "reason" not in html.lower().split("you do not need to give a reason")[0][-200:]
 
 
+async def test_sending_without_choosing_keeps_the_comment_and_records_nothing(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    path = next(iter((await consent_paths(database, settings, request_id)).values()))
+    before = await _snapshot(database, request_id)
+
+    response = await answer(client, path, "", comment="I'd like to meet them first & <ask>")
+
+    assert response.status_code == 422
+    assert "Choose yes or no" in response.text
+    assert 'aria-describedby="decision-error"' in response.text
+    assert "I&#39;d like to meet them first &amp; &lt;ask&gt;</textarea>" in response.text
+    assert await _snapshot(database, request_id) == before
+
+
 async def test_the_links_send_no_referrer_and_are_not_cached(
     client: httpx.AsyncClient, database: Database, settings: Settings
 ) -> None:

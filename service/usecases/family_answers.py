@@ -22,7 +22,13 @@ from service.domain.times import format_moment
 from service.links import consent_url
 from service.settings import Settings
 from service.store.loading import load_conference, load_request_for_update
-from service.store.tables import ConsentAnswer, ConsentInvitation, FamilyMember
+from service.store.tables import (
+    Conference,
+    ConsentAnswer,
+    ConsentInvitation,
+    FamilyMember,
+    ObservationRequest,
+)
 from service.usecases.deadlines import answers_needed_by
 from service.usecases.mail import send_email
 from service.usecases.moves import move_request
@@ -106,8 +112,17 @@ async def record_answer(
             "text_sha256": text_shown.sha256,
         },
     )
-    await _send_receipt(session, settings=settings, now=now, invitation=invitation, answer=answer)
-    status = await _decide_if_complete(session, settings=settings, now=now, request_id=request.id)
+    # The request stays locked (and loaded) until the commit below, so the steps that follow
+    # work on it as it is rather than reading it again.
+    await _send_receipt(
+        session,
+        settings=settings,
+        now=now,
+        invitation=invitation,
+        conference=conference,
+        answer=answer,
+    )
+    status = await _decide_if_complete(session, settings=settings, now=now, request=request)
     await session.commit()
     return status
 
@@ -118,13 +133,12 @@ async def _send_receipt(
     settings: Settings,
     now: datetime,
     invitation: ConsentInvitation,
+    conference: Conference,
     answer: Answer,
 ) -> None:
     member = await session.get(FamilyMember, invitation.family_member_id)
     if member is None or not member.email or not member.contact_by_email:
         return
-    request = await load_request_for_update(session, invitation.request_id)
-    conference = await load_conference(session, request.conference_id)
     assert invitation.id is not None
     await send_email(
         session,
@@ -146,13 +160,11 @@ async def _send_receipt(
 
 
 async def _decide_if_complete(
-    session: AsyncSession, *, settings: Settings, now: datetime, request_id: int | None
+    session: AsyncSession, *, settings: Settings, now: datetime, request: ObservationRequest
 ) -> RequestStatus:
-    assert request_id is not None
-    request = await load_request_for_update(session, request_id)
     invitations = list(
         await session.scalars(
-            select(ConsentInvitation).where(col(ConsentInvitation.request_id) == request_id)
+            select(ConsentInvitation).where(col(ConsentInvitation.request_id) == request.id)
         )
     )
     outcome = consent_outcome(

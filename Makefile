@@ -6,8 +6,13 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: run test test-unit lint format typecheck bench assets demo clean
 
+# Debian's python3 leaves out ensurepip unless python3-venv is installed; then the environment
+# is made without pip and pip is put into it by the system's own pip, when there is one.
 $(INSTALLED): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV) && \
+	  $(PYTHON) -m pip --python $(BIN)/python install --quiet pip; } || { \
+	  rm -rf $(VENV); \
 	  echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from service.store.database import Database
 from service.store.tables import Conference, ObservationRequest
 from tests.support.clock import FrozenClock
-from tests.support.factories import make_request
+from tests.support.factories import make_request, make_staff
 from tests.support.scenario import World, build_world, request_body
 from tests.support.web import api_token
 
@@ -308,3 +308,52 @@ async def test_a_body_that_is_not_json_or_not_an_object_gets_a_plain_422(
         response = await client.post("/api/v1/observation-requests", content=body, headers=headers)
         assert response.status_code == 422, body
         assert expected in response.json()["detail"]
+
+
+# Every call a role may not make, as (method, path); {c} is a conference, {r} a request,
+# {i} an invitation. The role check comes before any lookup, so ids need not exist.
+QA_ONLY = [
+    ("POST", "/api/v1/conferences"),
+    ("POST", "/api/v1/conferences/{c}/family-members"),
+    ("POST", "/api/v1/conferences/{c}/reschedule"),
+    ("POST", "/api/v1/conferences/{c}/cancel"),
+    ("POST", "/api/v1/observation-requests/{r}/approve"),
+    ("POST", "/api/v1/observation-requests/{r}/decline"),
+    ("POST", "/api/v1/observation-requests/{r}/chair-check"),
+    ("POST", "/api/v1/invitations/{i}/reissue"),
+]
+TRAINEE_ONLY = [("POST", "/api/v1/observation-requests")]
+STAFF = [
+    ("GET", "/api/v1/conferences"),
+    ("GET", "/api/v1/observation-requests"),
+    ("GET", "/api/v1/observation-requests/{r}"),
+    ("POST", "/api/v1/observation-requests/{r}/withdraw"),
+    ("GET", "/api/v1/observation-requests/{r}/calendar.ics"),
+]
+
+
+async def test_each_role_is_refused_what_it_may_not_do_and_nothing_changes(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    async with database.write_session() as session:
+        await make_staff(session, role="admin", email="admin@council.example")
+        request = await make_request(
+            session, trainee_id=world.trainee_id, conference_id=world.conference_id
+        )
+        await session.commit()
+    refused = {
+        world.trainee_email: QA_ONLY,
+        world.qa_email: TRAINEE_ONLY,
+        "admin@council.example": QA_ONLY + TRAINEE_ONLY + STAFF,
+    }
+    before = [await _count(database, table) for table in (Conference, ObservationRequest)]
+    for email, calls in refused.items():
+        token = await api_token(client, email)
+        for method, template in calls:
+            path = template.format(c=world.conference_id, r=request.id, i=1)
+            response = await client.request(method, path, json={}, headers=_auth(token))
+            assert response.status_code == 403, (email, method, path, response.text)
+            assert response.json() == {"detail": "Your role does not allow this."}
+    after = [await _count(database, table) for table in (Conference, ObservationRequest)]
+    assert after == before

@@ -177,7 +177,8 @@ async def test_everyone_saying_yes_confirms_and_a_change_to_no_stops_it(
     assert changed.status_code == 303
     assert await _status(database, request_id) == "not_going_ahead"
     shown = await client.get(paths[world.family_ids[2]])
-    assert "You said no. The observer will not attend. You do not need to do anything else." in shown.text
+    said_no = "You said no. The observer will not attend. You do not need to do anything else."
+    assert said_no in shown.text
 
 
 async def test_after_a_no_the_others_are_told_it_is_no_longer_active(

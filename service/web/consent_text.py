@@ -19,7 +19,7 @@ from service.usecases.family_answers import TextShown
 # version they were given against, so older records still say which text was shown.
 TEXT_VERSIONS: dict[Wording, str] = {
     Wording.ADULT: "adult-2",
-    Wording.YOUNG_PERSON: "young-person-2",
+    Wording.YOUNG_PERSON: "young-person-3",
 }
 _TEMPLATES: dict[Wording, str] = {
     Wording.ADULT: "pages/family/information_adult.html",

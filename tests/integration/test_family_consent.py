@@ -129,6 +129,55 @@ async def test_sending_without_choosing_keeps_the_comment_and_records_nothing(
     assert await _snapshot(database, request_id) == before
 
 
+@pytest.mark.parametrize(
+    ("member", "must_say"),
+    [
+        (
+            0,  # a parent: the adult wording
+            [
+                "would see and hear everything that is said",
+                "They must keep it all private",
+                "If you say no, nothing changes about the meeting, the plan or the help",
+                "You can change your mind at any time until the meeting starts",
+            ],
+        ),
+        (
+            2,  # the 13-year-old: the young person's wording
+            [
+                "They would hear what people say.",
+                "They must keep it private.",
+                "If you say no, nothing else will change.",
+                "You can change your mind until the meeting starts.",
+            ],
+        ),
+    ],
+    ids=["adult", "young-person"],
+)
+async def test_the_page_says_who_asks_why_what_it_means_and_whom_to_ask(
+    client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+    member: int,
+    must_say: list[str],
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    path = (await consent_paths(database, settings, request_id))[world.family_ids[member]]
+    page = (await client.get(path)).text
+    for words in [
+        "Taylor Trainee (Student social worker, Children&#39;s Services)",
+        "I want to learn how families are heard at these meetings.",  # in their own words
+        "Monday 21 December 2026 at 10:00am",  # the conference, in UK time
+        settings.qa_service_phone,
+        f'href="mailto:{settings.qa_mailbox}"',
+        *must_say,
+    ]:
+        assert words in page, words
+    for other in range(3):
+        if other != member:
+            assert world.family_names[other] not in page
+
+
 async def test_the_links_send_no_referrer_and_are_not_cached(
     client: httpx.AsyncClient, database: Database, settings: Settings
 ) -> None:

@@ -5,9 +5,15 @@ from datetime import date, timedelta
 import httpx
 from sqlalchemy import select
 
+from notifications.outbox import OutboxMessage
 from service.domain.consent import Wording
 from service.store.database import Database
-from service.store.tables import ConsentAnswer, ConsentInvitation, ObservationRequest
+from service.store.tables import (
+    ConsentAnswer,
+    ConsentInvitation,
+    FamilyMember,
+    ObservationRequest,
+)
 from service.web.consent_text import TEXT_VERSIONS
 from tests.integration.test_qa_pages import a_request, signed_in_staff, snapshot, status_of
 from tests.support.clock import FrozenClock
@@ -81,6 +87,28 @@ async def test_approving_asks_the_family_and_shows_who_to_ask_in_person(
     assert response.headers["location"] == f"/qa/requests/{request_id}?done=approved"
     assert await status_of(database, request_id) == "seeking_consent"
     assert len(await invitations(database, request_id)) == 2
+    async with database.read_session() as session:
+        members = {
+            member.name: member
+            for member in await session.scalars(
+                select(FamilyMember)
+                .join(ConsentInvitation, ConsentInvitation.family_member_id == FamilyMember.id)
+                .where(ConsentInvitation.request_id == request_id)
+            )
+        }
+        family_mail = list(
+            await session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.request_id == request_id,
+                    OutboxMessage.recipient_role == "family",
+                )
+            )
+        )
+    # One email, to the one person who may be emailed; the other is asked in person.
+    assert [(m.template, m.to_address) for m in family_mail] == [
+        ("family_invitation", members["Alexandra Zebedee"].email)
+    ]
+    assert members["Jonathan Quixley"].email not in {m.to_address for m in family_mail}
     page = await client.get(response.headers["location"])
     assert "You approved the request. The family is being asked." in page.text
     assert "Not answered yet" in page.text

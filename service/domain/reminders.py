@@ -1,4 +1,8 @@
-"""When the one neutral reminder goes to a family member who has not answered."""
+"""When the neutral reminder goes to a family member who has not answered.
+
+There is one by default (CPC_MAX_REMINDERS). When a council allows more, each further one
+goes a working day after the one before, never on the same day and never after the deadline.
+"""
 
 from datetime import datetime
 
@@ -31,7 +35,9 @@ def reminder_due(
     if has_answered or reminders_sent >= max_reminders or now >= deadline:
         return False
     due_at = reminder_time(
-        deadline=deadline, working_days_before=working_days_before, region=region
+        deadline=deadline,
+        working_days_before=max(working_days_before - reminders_sent, 0),
+        region=region,
     )
     # Someone asked after the reminder point has barely had time to read the first email.
     return invited_at < due_at <= now

@@ -154,6 +154,34 @@ def test_one_reminder_and_never_after_an_answer(answered: bool, sent: int, expec
     )
 
 
+@pytest.mark.parametrize(
+    ("now", "sent", "expected"),
+    [
+        (datetime(2026, 12, 2, 10, 0, tzinfo=UTC), 0, True),  # Wednesday: the first
+        (datetime(2026, 12, 2, 16, 0, tzinfo=UTC), 1, False),  # never two on one day
+        (datetime(2026, 12, 3, 10, 0, tzinfo=UTC), 1, True),  # Thursday: the second
+        (datetime(2026, 12, 4, 9, 59, tzinfo=UTC), 2, False),
+        (datetime(2026, 12, 4, 10, 0, tzinfo=UTC), 2, True),  # Friday, the deadline's day
+        (datetime(2026, 12, 4, 17, 0, tzinfo=UTC), 2, False),  # the deadline has passed
+        (datetime(2026, 12, 4, 12, 0, tzinfo=UTC), 3, False),  # all three have gone
+    ],
+)
+def test_further_reminders_go_a_working_day_apart(now: datetime, sent: int, expected: bool) -> None:
+    assert (
+        reminder_due(
+            now=now,
+            deadline=DEADLINE,
+            invited_at=datetime(2026, 11, 23, 10, 0, tzinfo=UTC),
+            reminders_sent=sent,
+            max_reminders=3,
+            has_answered=False,
+            working_days_before=2,
+            region=EW,
+        )
+        is expected
+    )
+
+
 def test_a_conference_years_ahead_is_refused_as_a_likely_typo() -> None:
     now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     with pytest.raises(InvalidConferenceTime, match="within two years"):

@@ -14,7 +14,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from service.audit import verify_audit_chain
-from service.dispatching import run_dispatcher
+from service.dispatching import mail_server_problem, run_dispatcher
 from service.domain.errors import DomainError
 from service.settings import Settings, get_settings
 from service.store.database import Database, is_sqlite
@@ -100,7 +100,17 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_without_mail_server(settings: Settings) -> bool:
+    problem = mail_server_problem(settings)
+    if problem is not None:
+        print(f"Configuration problem: {problem}", file=sys.stderr)
+    return problem is not None
+
+
 def _dispatch(settings: Settings, _args: argparse.Namespace) -> int:
+    if _refuse_without_mail_server(settings):
+        return 2
+
     async def run() -> None:
         database = Database(settings.database_url)
         stop = asyncio.Event()
@@ -117,6 +127,8 @@ def _dispatch(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.dispatch_in_process and _refuse_without_mail_server(settings):
+        return 2
 
     # Our own request log (service.web.app) leaves tokens out; uvicorn's access log is off.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

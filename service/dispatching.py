@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notifications.dispatcher import Dispatcher
 from notifications.outbox import OutboxMessage
 from notifications.transport import MailboxTransport, SmtpConfig, SmtpTransport, Transport
-from service.settings import Settings
+from service.settings import Environment, Settings
 from service.store.database import Database
 from service.usecases.scheduled_jobs import run_scheduled_jobs
 from service.usecases.undeliverable import tell_qa_email_undeliverable
@@ -20,8 +20,27 @@ from service.usecases.undeliverable import tell_qa_email_undeliverable
 logger = logging.getLogger("cpc_observers.dispatch")
 
 
+def mail_server_problem(settings: Settings) -> str | None:
+    """Why this configuration must not send mail, or None when it may.
+
+    Without a mail server the service writes each email into a local folder, which is right
+    on a developer's machine. In production those files would hold families' names and live
+    consent links where nobody reads them, so production refuses to start that way.
+    """
+    if settings.env is Environment.PRODUCTION and not settings.smtp_host:
+        return (
+            "CPC_SMTP_HOST is not set. In production emails must go through a mail server; "
+            "set CPC_SMTP_HOST (and CPC_SMTP_PORT, CPC_SMTP_SECURITY) or turn delivery off "
+            "with CPC_DISPATCH_IN_PROCESS=false."
+        )
+    return None
+
+
 def make_transport(settings: Settings) -> Transport:
     """SMTP when a server is configured; otherwise the local development mailbox."""
+    problem = mail_server_problem(settings)
+    if problem is not None:
+        raise ValueError(problem)
     domain = urlsplit(settings.base_url).hostname or "cpc-observers.local"
     if not settings.smtp_host:
         return MailboxTransport(

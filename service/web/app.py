@@ -44,8 +44,11 @@ def create_app(
         stop = asyncio.Event()
         dispatcher_task = None
         if settings.dispatch_in_process:
-            from service.dispatching import run_dispatcher
+            from service.dispatching import mail_server_problem, run_dispatcher
 
+            problem = mail_server_problem(settings)
+            if problem is not None:
+                raise RuntimeError(problem)
             dispatcher_task = asyncio.create_task(run_dispatcher(settings, database, stop))
         yield
         stop.set()

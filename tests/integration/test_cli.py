@@ -123,3 +123,19 @@ def test_production_refuses_the_development_secret(
     get_settings.cache_clear()
     assert main(["verify-audit"]) == 2
     assert "CPC_SECRET_KEY is still the development key" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["serve", "dispatch"])
+def test_production_will_not_send_mail_without_a_mail_server(
+    cli_database: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    # Without one, emails (names, live consent links) would sit in a folder nobody reads.
+    monkeypatch.setenv("CPC_ENV", "production")
+    monkeypatch.setenv("CPC_SECRET_KEY", "a-production-key-that-is-long-enough-0123456789")
+    monkeypatch.delenv("CPC_SMTP_HOST", raising=False)
+    get_settings.cache_clear()
+    assert main([command]) == 2
+    assert "CPC_SMTP_HOST is not set" in capsys.readouterr().err

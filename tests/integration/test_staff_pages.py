@@ -68,6 +68,9 @@ async def test_outside_development_the_cookie_is_secure(
                 "csrf_token": csrf_from(page.text),
             },
         )
+        # The development mailbox is not there at all outside development.
+        assert (await client.get("/dev/mail")).status_code == 404
+        assert (await client.get("/dev/mail/1")).status_code == 404
     assert "Secure" in response.headers["set-cookie"]
 
 

@@ -258,8 +258,14 @@ _WORDS: dict[str, Callable[[_Step], EntryWords]] = {
     ),
     "chair_check_missing": _chair_missing,
     "record_exported": _exported,
+    # The entry names the email, not the person, so a family member's copy leaves it out.
+    "family_email_undeliverable": _simple(
+        "An email to the family could not be delivered: QA was told, to ask in person",
+        None,
+        Mark.STOPPED,
+    ),
 }
-_FOR_QA_ONLY = frozenset({"chair_check_missing"})
+_FOR_QA_ONLY = frozenset({"chair_check_missing", "family_email_undeliverable"})
 
 
 def describe_entry(

@@ -13,10 +13,11 @@ from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import AuditEntry, FamilyMember
 from service.usecases.scheduled_jobs import send_due_reminders
+from service.usecases.undeliverable import tell_qa_email_undeliverable
 from service.web.consent_text import TEXT_VERSIONS
 from tests.support.clock import FrozenClock
 from tests.support.consent import answer, approved_request, consent_paths
-from tests.support.scenario import World, build_world
+from tests.support.scenario import World, build_world, request_body
 from tests.support.web import api_token, sign_in
 
 # The conference moves from Monday 21 to Tuesday 22 December, so answers are due at 17:00 on
@@ -231,3 +232,51 @@ async def test_the_page_reads_the_record_in_the_same_number_of_queries_however_l
         )
     assert entries is not None and entries >= 10
     assert await queries_for(short) == before
+
+
+async def test_an_undelivered_family_email_shows_on_qa_timeline_but_not_in_a_family_copy(
+    client: httpx.AsyncClient, database: Database, settings: Settings, clock: FrozenClock
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    async with database.write_session() as session:
+        bounced = await session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.request_id == request_id,
+                OutboxMessage.to_address == world.family_emails[1],
+            )
+        )
+        assert bounced is not None
+        # What the dispatcher's hook does when the mail server refuses the address for good.
+        await tell_qa_email_undeliverable(session, settings=settings, now=clock(), message=bounced)
+        await session.commit()
+    await sign_in(client, world.qa_email)
+    wording = "An email to the family could not be delivered: QA was told, to ask in person"
+    assert wording in (await client.get(f"/qa/requests/{request_id}")).text
+    family_copy = f"/qa/requests/{request_id}/record/family/{world.family_ids[1]}"
+    copy = await client.get(family_copy)
+    assert copy.status_code == 200
+    assert "could not be delivered: QA was told" not in copy.text
+    assert "Recorded: family email undeliverable" not in copy.text
+
+
+async def test_a_declined_request_shows_who_declined_and_the_reason(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    trainee = {"Authorization": f"Bearer {await api_token(client, world.trainee_email)}"}
+    created = await client.post(
+        "/api/v1/observation-requests", json=request_body(world.conference_id), headers=trainee
+    )
+    request_id = created.json()["id"]
+    qa = {"Authorization": f"Bearer {await api_token(client, world.qa_email)}"}
+    declined = await client.post(
+        f"/api/v1/observation-requests/{request_id}/decline",
+        json={"reason": "The family already has two visitors that day."},
+        headers=qa,
+    )
+    assert declined.status_code == 200, declined.text
+    await sign_in(client, world.qa_email)
+    html = (await client.get(f"/qa/requests/{request_id}")).text
+    assert "Declined by Quinn QA" in html
+    assert "Reason given to the trainee: The family already has two visitors that day." in html

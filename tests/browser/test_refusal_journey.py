@@ -34,29 +34,35 @@ def _expect_no_longer_active(page: Page) -> None:
     expect(page.locator("form[method=post] input[name=decision]")).to_have_count(0)
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript-on", "javascript-off"])
 def test_a_parent_who_changes_their_mind_to_no_stops_the_observation_for_everyone(
-    browser: Browser, service: LiveService, audit: AccessibilityAudit, artefacts: Path
+    browser: Browser,
+    service: LiveService,
+    audit: AccessibilityAudit,
+    artefacts: Path,
+    javascript: bool,
 ) -> None:
-    conference = seed_conference(service, "no")
+    label = "no" if javascript else "no-nojs"
+    conference = seed_conference(service, label)
     mother, father, daughter = conference.family
-    camera = Camera(artefacts, "journey-no", audit)
+    camera = Camera(artefacts, f"journey-{label}", audit)
 
-    trainee = open_browser(browser, javascript=True)
+    trainee = open_browser(browser, javascript=javascript)
     sign_in(trainee.page, service, service.trainee_email, audit, "trainee")
     request_id = trainee_asks(trainee.page, service, conference, audit)
-    qa = open_browser(browser, javascript=True)
+    qa = open_browser(browser, javascript=javascript)
     sign_in(qa.page, service, service.qa_email, audit, "qa")
     qa_approves(qa.page, service, conference, request_id, audit, try_an_empty_decline=True)
     links = {member.email: consent_link(service, member) for member in conference.family}
 
-    parent = open_browser(browser, javascript=True, width=PHONE)
+    parent = open_browser(browser, javascript=javascript, width=PHONE)
     parent.page.goto(links[mother.email])
     expect_consent_page(parent.page, mother)
     answer(parent.page, "yes")
     expect(parent.page.locator(".govuk-notification-banner")).to_contain_text("You said yes")
     parent.close()
 
-    changing = open_browser(browser, javascript=True, width=PHONE)
+    changing = open_browser(browser, javascript=javascript, width=PHONE)
     page = changing.page
     page.goto(links[father.email])
     answer(page, "yes")
@@ -66,7 +72,7 @@ def test_a_parent_who_changes_their_mind_to_no_stops_the_observation_for_everyon
     camera.family_page(page, "consent-adult-answered-yes")
     answer(page, "no")
     expect(page.get_by_role("heading", level=1)).to_have_text("You said no")
-    expect(page.locator("main")).to_contain_text("The trainee will not come")
+    expect(page.locator("main")).to_contain_text("The observer will not attend")
     camera.family_page(page, "said-no")
     page.goto(_tampered(links[father.email]))
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
@@ -74,7 +80,7 @@ def test_a_parent_who_changes_their_mind_to_no_stops_the_observation_for_everyon
     changing.close()
 
     for member, name in ((mother, "no-longer-active-adult"), (daughter, "no-longer-active-young")):
-        other = open_browser(browser, javascript=True, width=PHONE)
+        other = open_browser(browser, javascript=javascript, width=PHONE)
         other.page.goto(links[member.email])
         _expect_no_longer_active(other.page)
         camera.family_page(other.page, name)

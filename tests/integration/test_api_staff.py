@@ -1,16 +1,18 @@
 """The staff JSON API: each role's allowed and refused actions, and plain refusals."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import func, select
 
+from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import Conference, ObservationRequest
 from tests.support.clock import FrozenClock
-from tests.support.factories import make_request, make_staff
+from tests.support.consent import answer, approved_request, consent_paths
+from tests.support.factories import NOW, make_conference, make_request, make_staff
 from tests.support.scenario import World, build_world, request_body
-from tests.support.web import api_token
+from tests.support.web import api_token, sign_in
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -357,3 +359,54 @@ async def test_each_role_is_refused_what_it_may_not_do_and_nothing_changes(
             assert response.json() == {"detail": "Your role does not allow this."}
     after = [await _count(database, table) for table in (Conference, ObservationRequest)]
     assert after == before
+
+
+async def test_after_the_family_answers_the_trainee_still_sees_only_the_status(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    paths = await consent_paths(database, settings, request_id)
+    await answer(client, paths[world.family_ids[0]], "yes", "Fine by me, Alexandra")
+    await answer(client, paths[world.family_ids[1]], "no", "Not this time")
+    token = await api_token(client, world.trainee_email)
+    one = await client.get(f"/api/v1/observation-requests/{request_id}", headers=_auth(token))
+    listed = await client.get("/api/v1/observation-requests", headers=_auth(token))
+    invite = await client.get(
+        f"/api/v1/observation-requests/{request_id}/calendar.ics", headers=_auth(token)
+    )
+    assert one.json()["status"] == "not_going_ahead"
+    assert [row["id"] for row in listed.json()] == [request_id]
+    for text in (one.text, listed.text):
+        # Nothing says who said what, or what they wrote: only where the request stands.
+        for secret in [*world.family_names, *world.family_emails, "Fine by me", "Not this time"]:
+            assert secret not in text
+        assert '"yes"' not in text and '"no"' not in text
+    assert invite.status_code == 409  # it never went ahead, so there is no invite to add
+    other = await api_token(client, world.other_trainee_email)
+    theirs = await client.get(
+        f"/api/v1/observation-requests/{request_id}/calendar.ics", headers=_auth(other)
+    )
+    assert theirs.status_code == 404
+
+
+async def test_a_trainee_sees_only_conferences_open_to_them_and_far_enough_ahead(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    async with database.write_session() as session:
+        await make_conference(session, reference="CP-CLOSED", open_to_observers=False)
+        await make_conference(session, reference="CP-CANCELLED", cancelled_at=NOW)
+        await make_conference(session, reference="CP-TOO-SOON", starts_at=NOW + timedelta(days=2))
+        await make_conference(session, reference="CP-PAST", starts_at=NOW - timedelta(days=2))
+        await session.commit()
+    token = await api_token(client, world.trainee_email)
+    listed = await client.get("/api/v1/conferences", headers=_auth(token))
+    references = {row["reference"] for row in listed.json()}
+    assert references and not references & {"CP-CLOSED", "CP-CANCELLED", "CP-TOO-SOON", "CP-PAST"}
+    await sign_in(client, world.trainee_email)
+    page = (await client.get("/trainee")).text
+    for hidden in ("CP-CLOSED", "CP-CANCELLED", "CP-TOO-SOON", "CP-PAST"):
+        assert hidden not in page
+    for reference in references:
+        assert reference in page

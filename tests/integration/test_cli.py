@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -9,7 +10,7 @@ from sqlalchemy import func, select, text
 from service.cli import main
 from service.settings import get_settings
 from service.store.database import Database
-from service.store.tables import AuditEntry, StaffUser
+from service.store.tables import AuditEntry, Conference, StaffUser
 
 
 @pytest.fixture
@@ -139,3 +140,31 @@ def test_production_will_not_send_mail_without_a_mail_server(
     get_settings.cache_clear()
     assert main([command]) == 2
     assert "CPC_SMTP_HOST is not set" in capsys.readouterr().err
+
+
+def test_migrate_makes_a_new_database_and_demo_seeds_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    monkeypatch.setenv("CPC_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        assert main(["migrate"]) == 0
+        assert main(["migrate"]) == 0  # a second run finds nothing to do
+        assert main(["demo"]) == 0
+        assert "Demo data is ready." in capsys.readouterr().out
+        assert main(["demo"]) == 0
+        assert "Demo data was already there." in capsys.readouterr().out
+        assert _count_staff(url) == 2
+
+        async def conferences() -> int:
+            database = Database(url)
+            try:
+                async with database.read_session() as session:
+                    return int(await session.scalar(select(func.count(Conference.id))) or 0)
+            finally:
+                await database.dispose()
+
+        assert asyncio.run(conferences()) == 1
+    finally:
+        get_settings.cache_clear()

@@ -89,6 +89,28 @@ async def test_a_change_to_no_after_confirmation_cancels_the_invite(
     assert methods == ["REQUEST", "CANCEL"]
 
 
+async def test_cancelling_the_conference_cancels_the_invite_for_everyone_it_went_to(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    world = await build_world(database)
+    request_id = await _confirmed(client, database, settings, world)
+    qa = {"Authorization": f"Bearer {await api_token(client, world.qa_email)}"}
+    cancelled = await client.post(f"/api/v1/conferences/{world.conference_id}/cancel", headers=qa)
+    assert cancelled.status_code == 200, cancelled.text
+    invites = await _invites(database)
+    for role in ("qa", "observer"):
+        events = [_event(row) for row in invites if row.recipient_role == role]
+        assert [(method, sequence, status) for method, _, sequence, status in events] == [
+            ("REQUEST", 0, "CONFIRMED"),
+            ("CANCEL", 1, "CANCELLED"),
+        ], role
+        assert len({uid for _, uid, _, _ in events}) == 1
+    assert {row.ordering_key for row in invites} == {
+        f"calendar-{request_id}-qa",
+        f"calendar-{request_id}-observer",
+    }
+
+
 async def test_the_invite_is_at_the_right_instant_after_the_clocks_change(
     client: httpx.AsyncClient, database: Database, settings: Settings
 ) -> None:

@@ -1,16 +1,18 @@
 """Mail through a real SMTP server: links arrive, outages lose nothing, bounces reach QA."""
 
+import asyncio
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from notifications.outbox import OutboxMessage
 from service.dispatching import make_dispatcher
 from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import AuditEntry
+from service.web.app import create_app
 from tests.integration.notifications.smtp_server import SmtpServer
 from tests.support.clock import FrozenClock
 from tests.support.consent import approved_request
@@ -137,3 +139,37 @@ async def test_the_development_mailbox_page_lists_the_newest_messages(
     assert page.text.count('href="/dev/mail/') == 200
     assert "Message number 202<" in page.text and "Message number 3<" in page.text
     assert "Message number 2<" not in page.text and "Message number 1<" not in page.text
+
+
+@pytest.mark.parametrize("in_process", [True, False], ids=["serve-sends", "dispatch-elsewhere"])
+async def test_serve_sends_mail_itself_unless_told_another_process_does(
+    database: Database,
+    smtp_settings: Settings,
+    smtp: SmtpServer,
+    clock: FrozenClock,
+    in_process: bool,
+) -> None:
+    settings = smtp_settings.model_copy(
+        update={"dispatch_in_process": in_process, "dispatch_interval_seconds": 0.05}
+    )
+    app = create_app(settings, database, clock=clock)
+    world = await build_world(database)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        await approved_request(client, world)
+        for _ in range(100):  # up to five seconds
+            if len(smtp.handler.received) >= 3 or not in_process:
+                break
+            await asyncio.sleep(0.05)
+        if not in_process:
+            await asyncio.sleep(0.3)  # long enough for a dispatcher that should not be there
+    family = {r.recipients[0] for r in smtp.handler.received} & set(world.family_emails)
+    assert family == (set(world.family_emails) if in_process else set())
+    async with database.read_session() as session:
+        pending = await session.scalar(
+            select(func.count()).where(OutboxMessage.status == "pending")
+        )
+    assert (pending == 0) if in_process else (pending or 0) >= 3

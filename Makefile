@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Optional extras to install besides the tests' (CI adds `pdf`, which needs Pango).
+EXTRAS ?= test
 
 .PHONY: run test test-unit lint format typecheck bench assets demo clean
 
@@ -15,7 +17,7 @@ $(INSTALLED): pyproject.toml
 	  rm -rf $(VENV); \
 	  echo "Could not create a virtual environment. On Debian: apt-get install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(INSTALLED)
 
 ## Set up, migrate the SQLite database, seed demo data on first run, and start the service.

@@ -13,13 +13,13 @@ from service.links import CONSENT_LINK_MAX_AGE_SECONDS, make_consent_token, read
 from service.settings import Settings
 from tests.browser.accessibility import AccessibilityAudit
 from tests.browser.live_service import LiveService, SeededConference, seed_conference
-from tests.browser.people import PHONE, Camera, answer, consent_link, open_browser
+from tests.browser.people import PHONE, Camera, answer, consent_link, open_browser, sign_in
 from tests.support.scenario import request_body
 
 pytestmark = pytest.mark.browser
 
 
-def _approved(service: LiveService, conference: SeededConference) -> None:
+def _approved(service: LiveService, conference: SeededConference) -> int:
     """The trainee asks and QA approves, through the API: these pages are about the family."""
     trainee = {"Authorization": f"Bearer {service.api_token(service.trainee_email)}"}
     created = httpx.post(
@@ -33,6 +33,7 @@ def _approved(service: LiveService, conference: SeededConference) -> None:
         service.url(f"/api/v1/observation-requests/{created.json()['id']}/approve"), headers=qa
     )
     assert approved.status_code == 200, approved.text
+    return int(created.json()["id"])
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript-on", "javascript-off"])
@@ -81,3 +82,32 @@ def test_an_expired_link_and_changed_details_get_calm_clear_pages(
     answer(page, "yes")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("You said yes")
     person.close()
+
+
+def test_the_printed_records_open_in_a_browser_that_is_offline(
+    browser: Browser, service: LiveService, audit: AccessibilityAudit, tmp_path: Path
+) -> None:
+    conference = seed_conference(service, "print")
+    request_id = _approved(service, conference)
+    qa = open_browser(browser, javascript=True)
+    sign_in(qa.page, service, service.qa_email, audit, "qa")
+    qa.page.goto(service.url(f"/qa/requests/{request_id}"))
+    family_copy = qa.page.locator("a[href*='/record/family/']").first.get_attribute("href")
+    assert family_copy is not None
+    for number, record in enumerate((f"/qa/requests/{request_id}/record", family_copy)):
+        # The file as downloaded, opened later by someone with no network at all.
+        saved = qa.context.request.get(service.url(record))
+        assert saved.ok, saved.status
+        copy = tmp_path / f"record-{number}.html"
+        copy.write_bytes(saved.body())
+        reader = browser.new_context(offline=True)
+        page = reader.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda request, seen=fetched: seen.append(request.url))
+        page.goto(copy.as_uri())
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        others = [url for url in fetched if url != copy.as_uri()]
+        assert others == [], f"the record asked the network for {others}"
+        audit.check(page, f"printed record {number + 1}")
+        reader.close()
+    qa.close()

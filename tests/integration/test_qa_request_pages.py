@@ -3,7 +3,8 @@
 from datetime import date, timedelta
 
 import httpx
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from notifications.outbox import OutboxMessage
 from service.domain.consent import Wording
@@ -290,3 +291,29 @@ async def test_acting_on_a_page_someone_else_has_just_changed_shows_the_new_stat
     assert ">\n  Withdrawn\n<" in response.text  # the tag shows the state now, not as it was
     assert "Approve and ask the family" not in response.text
     assert await status_of(database, request_id) == "withdrawn"
+
+
+async def test_a_failure_late_in_approval_leaves_no_invitation_and_no_email_behind(
+    client: httpx.AsyncClient, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await signed_in_staff(client, database)
+    request_id, _ = await a_request(database, family=[{"name": "Alexandra Zebedee"}])
+    before = await snapshot(database), await _outbox_count(database)
+
+    async def failing_send(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("simulated failure after the family's emails were queued")
+
+    # The trainee's email is the use case's last write, after the family's invitations and
+    # their emails: failing there must take everything back with it.
+    monkeypatch.setattr("service.usecases.consent_requests.send_email", failing_send)
+    response = await act(client, request_id, "approve")
+
+    assert response.status_code == 500
+    assert "Traceback" not in response.text and "simulated failure" not in response.text
+    assert (await snapshot(database), await _outbox_count(database)) == before
+    assert await status_of(database, request_id) == "submitted"
+
+
+async def _outbox_count(database: Database) -> int:
+    async with database.read_session() as session:
+        return int(await session.scalar(select(func.count()).select_from(OutboxMessage)) or 0)

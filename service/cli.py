@@ -85,7 +85,9 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> int:
         database = Database(settings.database_url)
         try:
             async with database.write_session() as session:
-                return await seed_demo(session, now=datetime.now(UTC))
+                return await seed_demo(
+                    session, now=datetime.now(UTC), region=settings.bank_holiday_region
+                )
         finally:
             await database.dispose()
 

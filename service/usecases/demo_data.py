@@ -36,7 +36,12 @@ def _years_ago(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
-async def seed_demo(session: AsyncSession, *, now: datetime) -> DemoAccounts:
+async def seed_demo(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    region: BankHolidayRegion = BankHolidayRegion.ENGLAND_AND_WALES,
+) -> DemoAccounts:
     """Create the demo accounts, conference and family once; later runs change nothing."""
     existing = await session.scalar(
         select(col(StaffUser.id)).where(col(StaffUser.email) == DEMO_QA_EMAIL)
@@ -63,9 +68,7 @@ async def seed_demo(session: AsyncSession, *, now: datetime) -> DemoAccounts:
         created_by="demo",
     )
     # Three working weeks ahead: well outside the notice window, on a weekday.
-    starts = london_time(
-        add_working_days(london_day(now), 15, region=BankHolidayRegion.ENGLAND_AND_WALES), 10
-    )
+    starts = london_time(add_working_days(london_day(now), 15, region=region), 10)
     if await session.scalar(
         select(col(Conference.id)).where(col(Conference.reference) == DEMO_REFERENCE)
     ):

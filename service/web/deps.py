@@ -1,4 +1,8 @@
-"""Every dependency a route can ask for, as `Annotated` aliases in one place."""
+"""Every dependency a route can ask for, as `Annotated` aliases in one place.
+
+FastAPI runs a plain `def` dependency in a worker thread, so every dependency here is
+`async def`, even when it awaits nothing: a request never waits for a thread.
+"""
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -13,9 +17,6 @@ from service.domain.staff import StaffRole
 from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import StaffUser
-
-# FastAPI runs a plain `def` dependency in a worker thread; every dependency here is
-# `async def`, even when it awaits nothing, so that a request never waits for a thread.
 
 
 def settings_of(request: Request) -> Settings:
@@ -33,11 +34,6 @@ def get_database(request: Request) -> Database:
 async def get_settings(request: Request) -> Settings:
     """The settings, as a dependency."""
     return settings_of(request)
-
-
-async def get_database_dependency(request: Request) -> Database:
-    """The database, as a dependency."""
-    return get_database(request)
 
 
 async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -64,7 +60,6 @@ def system_clock() -> datetime:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-DatabaseDep = Annotated[Database, Depends(get_database_dependency)]
 WriteSessionDep = Annotated[AsyncSession, Depends(get_write_session)]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 NowDep = Annotated[datetime, Depends(get_now)]

@@ -68,6 +68,25 @@ async def test_two_processes_lapsing_at_once_lapse_it_once(
     assert len(lapses) == 1
 
 
+async def test_two_processes_reminding_at_once_send_each_reminder_once(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    world = await build_world(database)
+    await approved_request(client, world)
+    results = await asyncio.gather(
+        run_scheduled_jobs(database.writer, settings=settings, now=REMINDER),
+        run_scheduled_jobs(database.writer, settings=settings, now=REMINDER),
+    )
+    assert sum(r["reminded"] for r in results) == 3
+    async with database.read_session() as session:
+        reminders = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.template.like("family_reminder%"))
+            )
+        ).all()
+    assert sorted(r.to_address for r in reminders) == sorted(world.family_emails)
+
+
 async def test_one_reminder_goes_to_those_who_have_not_answered(
     client: httpx.AsyncClient, database: Database, settings: Settings
 ) -> None:

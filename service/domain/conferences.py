@@ -28,13 +28,17 @@ def parse_kind(value: str) -> ConferenceKind:
     try:
         return ConferenceKind(value)
     except ValueError:
-        raise InvalidInput("Choose whether this is an initial or a review conference.") from None
+        raise InvalidInput(
+            "Choose whether this is an initial or a review conference.", field="kind"
+        ) from None
 
 
 def check_duration(minutes: int) -> None:
     """A conference lasts between 15 minutes and a working day."""
     if not 15 <= minutes <= MAX_DURATION_MINUTES:
-        raise InvalidInput("The length must be between 15 and 480 minutes.")
+        raise InvalidInput(
+            "The length must be between 15 and 480 minutes.", field="duration_minutes"
+        )
 
 
 def check_family_member(
@@ -49,10 +53,14 @@ def check_family_member(
 ) -> None:
     """Refuse a family member record that could not be acted on safely."""
     if date_of_birth is not None and date_of_birth > today:
-        raise InvalidInput("The date of birth must be in the past.")
+        raise InvalidInput("The date of birth must be in the past.", field="date_of_birth")
     if contact_by_email and not email:
         raise InvalidInput(
-            "Enter an email address, or say that this person must not be contacted by email."
+            "Enter an email address, or say that this person must not be contacted by email.",
+            field="email",
         )
     if is_child and sufficient_understanding and not (understanding_judged_by or "").strip():
-        raise InvalidInput("Say who judged that the child has sufficient understanding to decide.")
+        raise InvalidInput(
+            "Say who judged that the child has sufficient understanding to decide.",
+            field="understanding_judged_by",
+        )

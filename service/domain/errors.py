@@ -2,11 +2,16 @@
 
 
 class DomainError(Exception):
-    """A rule of the service was not met; `message` says which, in plain words."""
+    """A rule of the service was not met; `message` says which, in plain words.
 
-    def __init__(self, message: str) -> None:
+    `field` names the input the message is about, when it is about one, so a form can show
+    the message beside it.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class IllegalTransition(DomainError):

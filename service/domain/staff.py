@@ -24,21 +24,26 @@ def parse_role(value: str) -> StaffRole:
         return StaffRole(value.strip().lower())
     except ValueError:
         choices = ", ".join(role.value for role in StaffRole)
-        raise InvalidInput(f"'{value}' is not a role. Choose one of: {choices}.") from None
+        raise InvalidInput(
+            f"'{value}' is not a role. Choose one of: {choices}.", field="role"
+        ) from None
 
 
-def normalise_email(value: str) -> str:
-    """The address in lower case, or InvalidInput when it is not an email address."""
+def normalise_email(value: str, *, field: str = "email") -> str:
+    """The address in lower case, or InvalidInput (about `field`) when it is not one."""
     email = value.strip().lower()
     if not _EMAIL.match(email) or len(email) > 254:
-        raise InvalidInput(f"'{value}' is not an email address.")
+        raise InvalidInput(f"'{value}' is not an email address.", field=field)
     return email
 
 
 def check_password(password: str) -> None:
     """Refuse passwords too short to resist guessing."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+        raise InvalidInput(
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.",
+            field="password",
+        )
 
 
 def email_domain_allowed(email: str, allowed_domains: list[str]) -> bool:

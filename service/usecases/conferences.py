@@ -37,9 +37,9 @@ async def record_conference(
     """Record a conference after checking its time, kind, length and reference; commits."""
     reference = reference.strip()
     if not reference:
-        raise InvalidInput("Enter the conference reference.")
+        raise InvalidInput("Enter the conference reference.", field="reference")
     if not venue.strip():
-        raise InvalidInput("Enter where the conference will be held.")
+        raise InvalidInput("Enter where the conference will be held.", field="venue")
     starts_utc = check_conference_time(starts_at=starts_at, now=now)
     conference_kind = parse_kind(kind)
     check_duration(duration_minutes)
@@ -47,7 +47,9 @@ async def record_conference(
         select(col(Conference.id)).where(col(Conference.reference) == reference)
     )
     if taken is not None:
-        raise InvalidInput(f"There is already a conference with the reference {reference}.")
+        raise InvalidInput(
+            f"There is already a conference with the reference {reference}.", field="reference"
+        )
     conference = Conference(
         reference=reference,
         kind=conference_kind.value,
@@ -106,9 +108,9 @@ async def add_family_member(
     """Add a person whose views QA will seek; refused while the family is being asked; commits."""
     await load_conference(session, conference_id)  # NotFound for an unknown conference
     if not name.strip():
-        raise InvalidInput("Enter the person's name.")
+        raise InvalidInput("Enter the person's name.", field="name")
     if not relationship.strip():
-        raise InvalidInput("Enter the person's relationship to the child.")
+        raise InvalidInput("Enter the person's relationship to the child.", field="relationship")
     address = normalise_email(email) if email and email.strip() else None
     check_family_member(
         is_child=is_child,

@@ -26,9 +26,9 @@ from service.usecases.moves import move_request
 from service.usecases.outcomes import announce_outcome
 
 
-def _required(value: str, message: str) -> str:
+def _required(value: str, message: str, field: str) -> str:
     if not value or not value.strip():
-        raise InvalidInput(message)
+        raise InvalidInput(message, field=field)
     return value.strip()
 
 
@@ -51,7 +51,8 @@ async def ask_to_observe(
     if not conference.open_to_observers or conference.cancelled_at is not None:
         raise NotFound("This conference is not open to observers.")
     supervisor_address = normalise_email(
-        _required(supervisor_email, "Enter your supervisor's email address.")
+        _required(supervisor_email, "Enter your supervisor's email address.", "supervisor_email"),
+        field="supervisor_email",
     )
     check_acknowledged(acknowledged=confidentiality_acknowledged)
     check_request_in_time(
@@ -71,10 +72,14 @@ async def ask_to_observe(
         conference_id=conference_id,
         trainee_id=trainee_id,
         status=RequestStatus.SUBMITTED.value,
-        role=_required(role, "Enter your role."),
-        organisation=_required(organisation, "Enter your organisation."),
-        purpose=_required(purpose, "Say why you want to observe. The family will read this."),
-        supervisor_name=_required(supervisor_name, "Enter your supervisor's name."),
+        role=_required(role, "Enter your role.", "role"),
+        organisation=_required(organisation, "Enter your organisation.", "organisation"),
+        purpose=_required(
+            purpose, "Say why you want to observe. The family will read this.", "purpose"
+        ),
+        supervisor_name=_required(
+            supervisor_name, "Enter your supervisor's name.", "supervisor_name"
+        ),
         supervisor_email=supervisor_address,
         confidentiality_acknowledged=True,
         confidentiality_statement_version=CONFIDENTIALITY_STATEMENT_VERSION,
@@ -143,7 +148,7 @@ async def decline_request(
     reason: str,
 ) -> ObservationRequest:
     """QA declines a request with a reason the trainee will read; commits."""
-    reason = _required(reason, "Give a reason. The trainee will see it.")
+    reason = _required(reason, "Give a reason. The trainee will see it.", "reason")
     request = await load_request(session, request_id)
     await move_request(
         session,
@@ -224,7 +229,9 @@ async def record_chair_check(
     try:
         check = ChairCheck(outcome)
     except ValueError:
-        raise InvalidInput("Choose what happened when the chair asked the family.") from None
+        raise InvalidInput(
+            "Choose what happened when the chair asked the family.", field="outcome"
+        ) from None
     request = await load_request(session, request_id)
     conference = await load_conference(session, request.conference_id)
     if london_day(now) < london_day(conference.starts_at):

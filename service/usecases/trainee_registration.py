@@ -36,12 +36,13 @@ async def register_trainee(
     form cannot be used to find out who has an account.
     """
     if not name.strip():
-        raise InvalidInput("Enter your full name.")
+        raise InvalidInput("Enter your full name.", field="name")
     address = normalise_email(email)
     if not email_domain_allowed(address, settings.trainee_email_domains):
         raise InvalidInput(
             "Use your work email address. Accounts can only be created with an address at "
-            "an organisation that takes part."
+            "an organisation that takes part.",
+            field="email",
         )
     check_password(password)
     if (

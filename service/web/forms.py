@@ -6,8 +6,6 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from service.domain.errors import DomainError
-
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -66,8 +64,3 @@ def parse_form(model: type[Model], form: FormData, messages: dict[str, str]) -> 
             seen.add(field)
             errors.append(FieldError(field, messages.get(field, "Check this answer.")))
         return FormResult(None, errors)
-
-
-def domain_error_on(field: str, error: DomainError) -> list[FieldError]:
-    """A rule the domain refused, shown against the field it is about."""
-    return [FieldError(field, error.message)]

@@ -71,11 +71,12 @@ def error_context(errors: list[FieldError]) -> dict[str, object]:
     return {"errors": error_summary(errors), "field_errors": field_messages(errors)}
 
 
-def domain_field_error(error: DomainError, keywords: list[tuple[str, str]]) -> FieldError:
-    """A domain refusal placed on the first field whose keyword its message contains."""
-    message = error.message.lower()
-    field = next((name for keyword, name in keywords if keyword in message), NO_FIELD)
-    return FieldError(field, error.message)
+def domain_field_error(error: DomainError, form_fields: dict[str, str] | None = None) -> FieldError:
+    """A domain refusal placed beside the input it names; `form_fields` maps the domain's
+    name for an input to the form's where they differ (a date split into day, month, year)."""
+    if error.field is None:
+        return FieldError(NO_FIELD, error.message)
+    return FieldError((form_fields or {}).get(error.field, error.field), error.message)
 
 
 def refusal_status(error: DomainError) -> int:

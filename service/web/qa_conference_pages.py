@@ -49,18 +49,13 @@ _DONE = {
     "rescheduled": "The conference has been moved. Any confirmed observer has a new invite.",
     "cancelled": "The conference has been cancelled, and any open request for it closed.",
 }
-_CONFERENCE_KEYWORDS = [
-    ("reference", "reference"),
-    ("initial", "kind"),
-    ("minutes", "duration_minutes"),
-    ("where", "venue"),
-]
 
 
-def _time_error(error: DomainError, keywords: list[tuple[str, str]]) -> FieldError:
+def _time_error(error: DomainError) -> FieldError:
+    # The start is asked for as a day, month, year and time; its message goes beside the day.
     if isinstance(error, InvalidConferenceTime):
         return FieldError("date_day", error.message)
-    return domain_field_error(error, keywords)
+    return domain_field_error(error)
 
 
 def _start_of_today(now: datetime) -> datetime:
@@ -123,7 +118,7 @@ async def new_conference(
             )
             return RedirectResponse(f"/qa/conferences/{created.id}?done=recorded", status_code=303)
         except DomainError as error:
-            errors.append(_time_error(error, _CONFERENCE_KEYWORDS))
+            errors.append(_time_error(error))
     return _conference_form(
         request,
         status=422,
@@ -217,7 +212,7 @@ async def reschedule(
         except (NotFound, NotAllowed):
             raise
         except DomainError as error:
-            errors.append(_time_error(error, []))
+            errors.append(_time_error(error))
     return _reschedule_form(
         request,
         conference,

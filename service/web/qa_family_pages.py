@@ -34,13 +34,8 @@ from service.web.rendering import render_page
 
 router = APIRouter(prefix="/qa", include_in_schema=False)
 
-_FAMILY_KEYWORDS = [
-    ("date of birth", "date_of_birth_day"),
-    ("email", "email"),
-    ("who judged", "understanding_judged_by"),
-    ("relationship", "relationship"),
-    ("person's name", "name"),
-]
+# The date of birth is asked for in three boxes; its message goes beside the first.
+_FORM_FIELDS = {"date_of_birth": "date_of_birth_day"}
 
 
 def _family_form(
@@ -112,7 +107,7 @@ async def new_family_member(
         except (NotFound, NotAllowed):
             raise
         except DomainError as error:
-            errors.append(domain_field_error(error, _FAMILY_KEYWORDS))
+            errors.append(domain_field_error(error, _FORM_FIELDS))
     return _family_form(
         request,
         conference,

@@ -46,7 +46,6 @@ from service.web.rendering import render_page
 
 router = APIRouter(prefix="/qa", include_in_schema=False)
 FilterName = Literal["submitted", "seeking_consent", "confirmed", "finished", "all"]
-_ACTION_KEYWORDS = [("reason", "reason"), ("choose what happened", "outcome")]
 
 
 @router.get("")
@@ -154,7 +153,7 @@ async def _run(
     except (NotFound, NotAllowed):
         raise
     except DomainError as error:
-        errors = [domain_field_error(error, _ACTION_KEYWORDS)]
+        errors = [domain_field_error(error)]
         return await _refused(action, request_id, errors, refusal_status(error))
     return RedirectResponse(f"/qa/requests/{request_id}?done={done}", status_code=303)
 

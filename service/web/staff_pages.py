@@ -134,7 +134,7 @@ async def register(
         try:
             await register_trainee(session, settings=settings, now=now, **parsed.value.model_dump())
         except InvalidInput as error:
-            parsed.errors.append(FieldError("email", error.message))
+            parsed.errors.append(FieldError(error.field or "email", error.message))
     if parsed.errors:
         return render_page(
             request,

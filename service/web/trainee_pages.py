@@ -94,7 +94,6 @@ _FIELD_FOR_ERROR = {
     "RequestTooLate": "conference",
     "ConferenceAlreadyTaken": "conference",
     "AcknowledgementMissing": "confidentiality_acknowledged",
-    "InvalidInput": "supervisor_email",
 }
 
 
@@ -153,7 +152,7 @@ async def ask(
         except NotFound:
             raise
         except DomainError as error:
-            field = _FIELD_FOR_ERROR.get(type(error).__name__, "conference")
+            field = error.field or _FIELD_FOR_ERROR.get(type(error).__name__, "conference")
             parsed.errors.append(FieldError(field, error.message))
     values = {key: str(form.get(key) or "")[:4000] for key in _ASK_MESSAGES}
     return _ask_page(

@@ -140,6 +140,7 @@ async def test_registration_is_refused_outside_the_allowed_domains(
     )
     assert response.status_code == 422
     assert "Use your work email address" in response.text
+    assert 'href="#email"' in response.text
     assert await _count(database, StaffUser) == 0
 
 

@@ -24,6 +24,17 @@ async def load_conference(session: AsyncSession, conference_id: int) -> Conferen
     return conference
 
 
+async def load_conference_open_to_observers(
+    session: AsyncSession, conference_id: int
+) -> Conference:
+    """The conference, or NotFound when it is unknown, closed to observers or cancelled: to a
+    trainee, a conference they cannot ask about does not exist."""
+    conference = await load_conference(session, conference_id)
+    if not conference.open_to_observers or conference.cancelled_at is not None:
+        raise NotFound("This conference is not open to observers.")
+    return conference
+
+
 async def load_staff(session: AsyncSession, user_id: int) -> StaffUser:
     """The staff member with this id, or NotFound."""
     user = await session.get(StaffUser, user_id)

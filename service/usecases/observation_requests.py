@@ -18,7 +18,12 @@ from service.domain.staff import normalise_email
 from service.domain.states import Actor, RequestEvent, RequestStatus
 from service.domain.times import format_moment, london_day
 from service.settings import Settings
-from service.store.loading import load_conference, load_request, load_staff
+from service.store.loading import (
+    load_conference,
+    load_conference_open_to_observers,
+    load_request,
+    load_staff,
+)
 from service.store.requests import count_open_requests_for_conference
 from service.store.tables import ObservationRequest
 from service.usecases.mail import send_email, staff_request_url
@@ -47,9 +52,7 @@ async def ask_to_observe(
     confidentiality_acknowledged: bool,
 ) -> ObservationRequest:
     """Record a trainee's request after the notice, capacity and promise checks; commits."""
-    conference = await load_conference(session, conference_id)
-    if not conference.open_to_observers or conference.cancelled_at is not None:
-        raise NotFound("This conference is not open to observers.")
+    conference = await load_conference_open_to_observers(session, conference_id)
     supervisor_address = normalise_email(
         _required(supervisor_email, "Enter your supervisor's email address.", "supervisor_email"),
         field="supervisor_email",

@@ -106,7 +106,12 @@ def _information(request: Request, settings: Any, view: ConsentView) -> Informat
 
 
 def _consent_page(
-    request: Request, settings: Any, view: ConsentView, *, status: int = 200, **extra: Any
+    request: Request,
+    view: ConsentView,
+    information: InformationText,
+    *,
+    status: int = 200,
+    **extra: Any,
 ) -> Response:
     young = view.wording.value == "young_person"
     return render_page(
@@ -120,7 +125,7 @@ def _consent_page(
         ),
         view=view,
         young=young,
-        information=_information(request, settings, view),
+        information=information,
         conference_when=format_moment(view.conference.starts_at),
         answered_at=format_moment(view.invitation.answered_at)
         if view.invitation.answered_at
@@ -141,7 +146,8 @@ async def consent_page(
     if closed is not None:
         return closed
     saved = request.query_params.get("saved") == "1" and opened.current_answer is not None
-    return _consent_page(request, settings, opened, saved=saved)
+    information = _information(request, settings, opened)
+    return _consent_page(request, opened, information, saved=saved)
 
 
 @router.post("/consent/{token}")
@@ -163,13 +169,15 @@ async def give_answer(
     if form.get("text_sha256") != information.shown.sha256:
         # The details changed while the page was open (the meeting moved, say): show them again.
         return _consent_page(
-            request, settings, opened, status=409, details_changed=True, comment=comment
+            request, opened, information, status=409, details_changed=True, comment=comment
         )
     try:
         answer = parse_answer(str(form.get("decision") or ""))
     except InvalidInput:
         errors = [{"text": "Choose yes or no", "href": "#decision"}]
-        return _consent_page(request, settings, opened, status=422, errors=errors, comment=comment)
+        return _consent_page(
+            request, opened, information, status=422, errors=errors, comment=comment
+        )
     try:
         await record_answer(
             session,

@@ -11,7 +11,7 @@ from service.domain.errors import DomainError, NotFound
 from service.domain.notice import earliest_conference_start
 from service.domain.states import Actor, RequestStatus
 from service.domain.transitions import describe_status
-from service.store.loading import load_conference
+from service.store.loading import load_conference_open_to_observers
 from service.store.views import (
     PAGE_SIZE,
     conferences_open_to_trainees,
@@ -116,9 +116,7 @@ async def ask_page(
     request: Request, conference_id: IdPath, user: PageTraineeDep, session: ReadSessionDep
 ) -> Response:
     """The form to ask to observe one conference."""
-    conference = await load_conference(session, conference_id)
-    if not conference.open_to_observers or conference.cancelled_at is not None:
-        raise NotFound("This conference is not open to observers.")
+    conference = await load_conference_open_to_observers(session, conference_id)
     return _ask_page(request, conference, values={})
 
 
@@ -134,7 +132,7 @@ async def ask(
     """Send the request to the QA Service."""
     form = await request.form()
     require_csrf(request, form.get(CSRF_FIELD))
-    conference = await load_conference(session, conference_id)
+    conference = await load_conference_open_to_observers(session, conference_id)
     parsed = parse_form(AskForm, form, _ASK_MESSAGES)
     if parsed.value is not None:
         fields = parsed.value.model_dump()

@@ -85,9 +85,7 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> int:
         database = Database(settings.database_url)
         try:
             async with database.write_session() as session:
-                return await seed_demo(
-                    session, now=datetime.now(UTC), region=settings.bank_holiday_region
-                )
+                return await seed_demo(session, settings=settings, now=datetime.now(UTC))
         finally:
             await database.dispose()
 

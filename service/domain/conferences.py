@@ -1,9 +1,10 @@
 """Rules for conferences and the family members QA lists for them."""
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from service.domain.errors import InvalidInput
+from service.domain.errors import InvalidInput, ShortNoticeUnconfirmed
+from service.domain.times import format_moment
 
 
 class ConferenceKind(StrEnum):
@@ -64,3 +65,25 @@ def check_family_member(
             "Say who judged that the child has sufficient understanding to decide.",
             field="understanding_judged_by",
         )
+
+
+def check_short_notice(
+    *, now: datetime, new_deadline: datetime, waiting: int, confirmed: bool
+) -> bool:
+    """True when a move leaves no time to answer and QA confirmed it; refused unconfirmed.
+
+    `waiting` counts the requests still waiting for QA or for the family's answers: those are
+    the ones that close, under the deadline rule, when the answers were needed already.
+    """
+    if now < new_deadline or waiting == 0:
+        return False
+    if confirmed:
+        return True
+    requests = "request" if waiting == 1 else f"{waiting} requests"
+    raise ShortNoticeUnconfirmed(
+        "At the new time, the family's answers would have been needed by "
+        f"{format_moment(new_deadline)}, which has passed. Nobody could answer now, so the "
+        f"{requests} still waiting for answers would close and the observer would not attend. "
+        "Confirm the short notice to move the conference anyway.",
+        field="starts_at",
+    )

@@ -172,6 +172,12 @@ def check_can_answer(*, now: datetime, conference_start: datetime, status: Reque
         )
 
 
+def check_invitation_live(*, ended: bool) -> None:
+    """Refuse with ConsentClosed an answer from someone who no longer needs to be asked."""
+    if ended:
+        raise ConsentClosed("This request is no longer active. You do not need to do anything.")
+
+
 def check_can_approve(*, now: datetime, deadline: datetime) -> None:
     """Refuse with IllegalTransition an approval that leaves the family no time to answer."""
     if now >= deadline:

@@ -56,3 +56,11 @@ class ConcurrentChange(IllegalTransition):
 
 class NoOneToAsk(DomainError):
     """Nobody in the family is listed to be asked for consent."""
+
+
+class ClosedToObservers(DomainError):
+    """Someone in the family said no, so the conference takes no more observer requests."""
+
+
+class ShortNoticeUnconfirmed(IllegalTransition):
+    """A move would leave the family no time to answer, and QA has not confirmed it."""

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from service.domain.errors import (
     AcknowledgementMissing,
+    ClosedToObservers,
     ConferenceAlreadyTaken,
     IllegalTransition,
     InvalidConferenceTime,
@@ -59,3 +60,22 @@ def check_before_conference(*, now: datetime, conference_start: datetime, action
     """Refuse with IllegalTransition an action that is only possible before the conference."""
     if now >= conference_start:
         raise IllegalTransition(f"You cannot {action} after the conference has started.")
+
+
+def check_family_has_not_said_no(*, family_said_no: bool) -> None:
+    """A no is final: refuse a trainee's request about a conference whose family said no."""
+    # The trainee is not told why: that the family said no is the family's business.
+    if family_said_no:
+        raise ClosedToObservers(
+            "This conference is no longer open to observers. Choose another conference.",
+            field="conference_id",
+        )
+
+
+def check_family_not_asked_again(*, family_said_no: bool) -> None:
+    """A no is final: refuse to put another request to a family who said no."""
+    if family_said_no:
+        raise IllegalTransition(
+            "Someone in the family has said no to an observer at this conference, so the "
+            "family cannot be asked again."
+        )

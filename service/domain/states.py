@@ -29,6 +29,10 @@ class RequestEvent(StrEnum):
     CONFERENCE_CANCELLED = "conference_cancelled"
     CHAIR_CONFIRMED_OBSERVED = "chair_confirmed_observed"
     CHAIR_FAMILY_WITHDREW = "chair_family_withdrew"
+    # Someone in the family said no about another request for the same conference.
+    FAMILY_SAID_NO_ELSEWHERE = "family_said_no_elsewhere"
+    # QA corrected the family: someone who must be asked has not been asked yet.
+    NEW_PERSON_TO_ASK = "new_person_to_ask"
 
 
 class Actor(StrEnum):

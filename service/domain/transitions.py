@@ -18,11 +18,17 @@ TRANSITIONS: dict[tuple[RequestStatus, RequestEvent, Actor], RequestStatus] = {
     (S.SUBMITTED, E.DEADLINE_PASSED, A.SYSTEM): S.LAPSED,
     (S.CONFIRMED, E.CHAIR_CONFIRMED_OBSERVED, A.QA): S.COMPLETED,
     (S.CONFIRMED, E.CHAIR_FAMILY_WITHDREW, A.QA): S.NOT_GOING_AHEAD,
+    # Unanimity again: a person QA adds or newly judges must agree too.
+    (S.CONFIRMED, E.NEW_PERSON_TO_ASK, A.QA): S.SEEKING_CONSENT,
 }
 for _open in (S.SUBMITTED, S.SEEKING_CONSENT, S.CONFIRMED):
     TRANSITIONS[(_open, E.WITHDRAW, A.TRAINEE)] = S.WITHDRAWN
     TRANSITIONS[(_open, E.WITHDRAW, A.QA)] = S.WITHDRAWN
+    # An administrator stopping a trainee's sign-in withdraws what they asked for.
+    TRANSITIONS[(_open, E.WITHDRAW, A.ADMIN)] = S.WITHDRAWN
     TRANSITIONS[(_open, E.CONFERENCE_CANCELLED, A.QA)] = S.CANCELLED
+    # A no is final for the conference: nobody in that family is asked about it again.
+    TRANSITIONS[(_open, E.FAMILY_SAID_NO_ELSEWHERE, A.SYSTEM)] = S.NOT_GOING_AHEAD
 
 _STATUS_WORDS: dict[RequestStatus, str] = {
     S.SUBMITTED: "waiting for a decision",

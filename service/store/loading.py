@@ -30,9 +30,14 @@ async def load_conference_open_to_observers(
     """The conference, or NotFound when it is unknown, closed to observers or cancelled: to a
     trainee, a conference they cannot ask about does not exist."""
     conference = await load_conference(session, conference_id)
+    check_open_to_observers(conference)
+    return conference
+
+
+def check_open_to_observers(conference: Conference) -> None:
+    """NotFound unless QA opened the conference to observers and it is not cancelled."""
     if not conference.open_to_observers or conference.cancelled_at is not None:
         raise NotFound("This conference is not open to observers.")
-    return conference
 
 
 async def load_staff(session: AsyncSession, user_id: int) -> StaffUser:

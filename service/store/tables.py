@@ -36,6 +36,9 @@ class Conference(SQLModel, table=True):
     venue: str = Field(max_length=300)
     open_to_observers: bool = False
     cancelled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # Someone in the family said no: the conference is closed to observers for good.
+    family_said_no_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    family_said_no_request_id: int | None = None
     version: int = 1
     created_at: datetime = Field(sa_type=UtcDateTime)
     created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
@@ -58,6 +61,8 @@ class FamilyMember(SQLModel, table=True):
     understanding_judged_by: str | None = Field(default=None, max_length=200)
     contact_by_email: bool = True
     created_at: datetime = Field(sa_type=UtcDateTime)
+    # Added by mistake: kept, never asked again; answers already given stay in the record.
+    removed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class ObservationRequest(SQLModel, table=True):
@@ -102,6 +107,10 @@ class ConsentInvitation(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     reminders_sent: int = 0
     created_at: datetime = Field(sa_type=UtcDateTime)
+    # The person no longer needs to be asked (removed, or judged differently): the link stops
+    # and the answer, if any, no longer counts.
+    ended_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    ended_reason: str | None = Field(default=None, max_length=40)
 
 
 class ConsentAnswer(SQLModel, table=True):

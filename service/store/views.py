@@ -37,6 +37,8 @@ async def conferences_open_to_trainees(
         .where(
             col(Conference.open_to_observers).is_(True),
             col(Conference.cancelled_at).is_(None),
+            # A no is final: a conference whose family said no never opens again.
+            col(Conference.family_said_no_at).is_(None),
             col(Conference.starts_at) >= earliest_start,
         )
         .order_by(col(Conference.starts_at), col(Conference.id))
@@ -133,7 +135,11 @@ async def family_for_request(
             (col(ConsentInvitation.family_member_id) == col(FamilyMember.id))
             & (col(ConsentInvitation.request_id) == request_id),
         )
-        .where(col(FamilyMember.conference_id) == conference_id)
+        .where(
+            col(FamilyMember.conference_id) == conference_id,
+            # Someone removed by mistake still shows on a request they were asked about.
+            col(FamilyMember.removed_at).is_(None) | col(ConsentInvitation.id).is_not(None),
+        )
         .order_by(col(FamilyMember.id))
     )
     result = await session.execute(query)

@@ -1,25 +1,29 @@
-"""QA records conferences and the family members to be asked; reschedules and cancels them."""
+"""QA records conferences, reschedules and cancels them."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.audit import append_audit
-from service.domain.conferences import check_duration, check_family_member, parse_kind
-from service.domain.errors import InvalidInput
+from service.domain.conferences import check_duration, check_short_notice, parse_kind
+from service.domain.consent import consent_deadline
+from service.domain.errors import ConcurrentChange, IllegalTransition, InvalidInput
 from service.domain.observers import check_conference_time
-from service.domain.staff import normalise_email
-from service.domain.states import OPEN_STATUSES, Actor, RequestEvent, RequestStatus
-from service.domain.times import london_day
+from service.domain.states import Actor, RequestEvent, RequestStatus, is_finished
 from service.settings import Settings
 from service.store.loading import load_conference, load_staff
+from service.store.locks import lock_conference
 from service.store.requests import bump_calendar_sequence
-from service.store.tables import Conference, FamilyMember, ObservationRequest
+from service.store.tables import Conference, ObservationRequest
+from service.usecases.consent_outcome import end_request
+from service.usecases.deadlines import answers_needed_by
+from service.usecases.family_news import tell_family_conference_moved
 from service.usecases.mail import send_calendar
-from service.usecases.moves import move_request
-from service.usecases.outcomes import announce_outcome
+from service.usecases.moves import change_conference
+
+_WAITING_FOR_ANSWERS = (RequestStatus.SUBMITTED, RequestStatus.SEEKING_CONSENT)
 
 
 async def record_conference(
@@ -75,101 +79,6 @@ async def record_conference(
     return conference
 
 
-async def _requests_being_put_to_family(
-    session: AsyncSession, conference_id: int
-) -> list[ObservationRequest]:
-    rows = await session.scalars(
-        select(ObservationRequest).where(
-            col(ObservationRequest.conference_id) == conference_id,
-            col(ObservationRequest.status).in_(
-                [RequestStatus.SEEKING_CONSENT.value, RequestStatus.CONFIRMED.value]
-            ),
-        )
-    )
-    return list(rows)
-
-
-async def add_family_member(
-    session: AsyncSession,
-    *,
-    now: datetime,
-    qa_user_id: int,
-    conference_id: int,
-    name: str,
-    relationship: str,
-    email: str | None,
-    is_child: bool,
-    date_of_birth: date | None,
-    has_parental_responsibility: bool,
-    sufficient_understanding: bool | None,
-    understanding_judged_by: str | None,
-    contact_by_email: bool,
-) -> FamilyMember:
-    """Add a person whose views QA will seek; refused while the family is being asked; commits."""
-    await load_conference(session, conference_id)  # NotFound for an unknown conference
-    if not name.strip():
-        raise InvalidInput("Enter the person's name.", field="name")
-    if not relationship.strip():
-        raise InvalidInput("Enter the person's relationship to the child.", field="relationship")
-    address = normalise_email(email) if email and email.strip() else None
-    check_family_member(
-        is_child=is_child,
-        date_of_birth=date_of_birth,
-        today=london_day(now),
-        email=address,
-        contact_by_email=contact_by_email,
-        sufficient_understanding=sufficient_understanding,
-        understanding_judged_by=understanding_judged_by,
-    )
-    if await _requests_being_put_to_family(session, conference_id):
-        raise InvalidInput(
-            "The family is already being asked about an observer. Withdraw that request before "
-            "adding someone, so that everyone who must be asked is asked."
-        )
-    member = FamilyMember(
-        conference_id=conference_id,
-        name=name.strip(),
-        relationship=relationship.strip(),
-        email=address,
-        is_child=is_child,
-        date_of_birth=date_of_birth,
-        has_parental_responsibility=has_parental_responsibility,
-        sufficient_understanding=sufficient_understanding if is_child else None,
-        understanding_judged_by=(understanding_judged_by or "").strip() or None,
-        contact_by_email=contact_by_email,
-        created_at=now,
-    )
-    session.add(member)
-    await session.flush()
-    await append_audit(
-        session,
-        now=now,
-        actor_kind=Actor.QA.value,
-        actor_id=qa_user_id,
-        action="family_member_added",
-        conference_id=conference_id,
-        details={
-            "family_member_id": member.id,
-            "is_child": is_child,
-            "sufficient_understanding": member.sufficient_understanding,
-            "understanding_judged_by": member.understanding_judged_by,
-            "contact_by_email": contact_by_email,
-        },
-    )
-    await session.commit()
-    return member
-
-
-async def _open_requests(session: AsyncSession, conference_id: int) -> list[ObservationRequest]:
-    rows = await session.scalars(
-        select(ObservationRequest).where(
-            col(ObservationRequest.conference_id) == conference_id,
-            col(ObservationRequest.status).in_([s.value for s in OPEN_STATUSES]),
-        )
-    )
-    return list(rows)
-
-
 async def reschedule_conference(
     session: AsyncSession,
     *,
@@ -179,16 +88,30 @@ async def reschedule_conference(
     conference_id: int,
     starts_at: datetime,
     venue: str | None = None,
+    confirm_short_notice: bool = False,
 ) -> Conference:
-    """Move a conference; a confirmed invite is resent with a higher SEQUENCE; commits."""
-    conference = await load_conference(session, conference_id)
+    """Move a conference: invites follow, the family is told, short notice lapses; commits."""
+    locked = await lock_conference(session, conference_id)
+    conference = locked.conference
     if conference.cancelled_at is not None:
-        raise InvalidInput("This conference was cancelled, so it cannot be moved.")
+        raise IllegalTransition("This conference was cancelled, so it cannot be moved.")
     previous = conference.starts_at
-    conference.starts_at = check_conference_time(starts_at=starts_at, now=now)
-    if venue is not None and venue.strip():
-        conference.venue = venue.strip()
-    conference.version += 1
+    new_start = check_conference_time(starts_at=starts_at, now=now)
+    new_deadline = consent_deadline(
+        conference_start=new_start,
+        deadline_working_days=settings.consent_deadline_working_days,
+        region=settings.bank_holiday_region,
+    )
+    waiting = [r for r in locked.requests if RequestStatus(r.status) in _WAITING_FOR_ANSWERS]
+    too_late = check_short_notice(
+        now=now, new_deadline=new_deadline, waiting=len(waiting), confirmed=confirm_short_notice
+    )
+    await change_conference(
+        session,
+        conference=conference,
+        starts_at=new_start,
+        venue=venue.strip() if venue and venue.strip() else conference.venue,
+    )
     await append_audit(
         session,
         now=now,
@@ -196,30 +119,70 @@ async def reschedule_conference(
         actor_id=qa_user_id,
         action="conference_rescheduled",
         conference_id=conference_id,
-        details={"from": previous.isoformat(), "to": conference.starts_at.isoformat()},
+        details={
+            "from": previous.isoformat(),
+            "to": conference.starts_at.isoformat(),
+            "short_notice_confirmed": too_late,
+        },
     )
-    for request in await _open_requests(session, conference_id):
-        assert request.id is not None
-        if request.status == RequestStatus.CONFIRMED and await bump_calendar_sequence(
+    for request in waiting if too_late else []:
+        # The deadline rule: at the deadline, anyone not yet answered means the request lapses.
+        await end_request(
+            session,
+            settings=settings,
+            now=now,
+            request=request,
+            event=RequestEvent.DEADLINE_PASSED,
+            actor=Actor.SYSTEM,
+            actor_id=None,
+            details={"deadline": new_deadline.isoformat(), "because": "conference_rescheduled"},
+        )
+    for request in locked.requests:
+        await _tell_about_the_move(session, settings=settings, now=now, request=request)
+    await session.commit()
+    return conference
+
+
+async def _tell_about_the_move(
+    session: AsyncSession, *, settings: Settings, now: datetime, request: ObservationRequest
+) -> None:
+    """The invite moves with the conference; everyone asked hears of it, with their same link."""
+    status = RequestStatus(request.status)
+    if status not in (RequestStatus.SEEKING_CONSENT, RequestStatus.CONFIRMED):
+        return
+    assert request.id is not None
+    conference = await load_conference(session, request.conference_id)
+    trainee = await load_staff(session, request.trainee_id)
+    if status is RequestStatus.CONFIRMED:
+        if not await bump_calendar_sequence(
             session,
             request_id=request.id,
             expected_status=RequestStatus.CONFIRMED,
             expected_version=request.version,
             now=now,
         ):
-            await session.refresh(request)
-            trainee = await load_staff(session, request.trainee_id)
-            await send_calendar(
-                session,
-                settings=settings,
-                now=now,
-                method="REQUEST",
-                request=request,
-                conference=conference,
-                observer=trainee,
+            raise ConcurrentChange(
+                "Someone else changed a request for this conference at the same moment. "
+                "Look at it again and retry."
             )
-    await session.commit()
-    return conference
+        await session.refresh(request)
+        await send_calendar(
+            session,
+            settings=settings,
+            now=now,
+            method="REQUEST",
+            request=request,
+            conference=conference,
+            observer=trainee,
+        )
+    await tell_family_conference_moved(
+        session,
+        settings=settings,
+        now=now,
+        request=request,
+        conference=conference,
+        deadline=answers_needed_by(settings, conference),
+    )
 
 
 async def cancel_conference(
@@ -231,12 +194,13 @@ async def cancel_conference(
     conference_id: int,
 ) -> Conference:
     """Cancel a conference and every open request for it, cancelling any invite; commits."""
-    conference = await load_conference(session, conference_id)
+    locked = await lock_conference(session, conference_id)
+    conference = locked.conference
     if conference.cancelled_at is not None:
-        raise InvalidInput("This conference is already cancelled.")
-    conference.cancelled_at = now
-    conference.open_to_observers = False
-    conference.version += 1
+        raise IllegalTransition("This conference is already cancelled.")
+    await change_conference(
+        session, conference=conference, cancelled_at=now, open_to_observers=False
+    )
     await append_audit(
         session,
         now=now,
@@ -245,19 +209,17 @@ async def cancel_conference(
         action="conference_cancelled",
         conference_id=conference_id,
     )
-    for request in await _open_requests(session, conference_id):
-        was_confirmed = request.status == RequestStatus.CONFIRMED
-        await move_request(
+    for request in locked.requests:
+        if is_finished(RequestStatus(request.status)):
+            continue
+        await end_request(
             session,
+            settings=settings,
+            now=now,
             request=request,
             event=RequestEvent.CONFERENCE_CANCELLED,
             actor=Actor.QA,
             actor_id=qa_user_id,
-            now=now,
-            calendar_sequence=request.calendar_sequence + (1 if was_confirmed else 0),
-        )
-        await announce_outcome(
-            session, settings=settings, now=now, request=request, cancel_invite=was_confirmed
         )
     await session.commit()
     return conference

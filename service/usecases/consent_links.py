@@ -5,12 +5,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
-from service.domain.consent import check_can_answer
-from service.domain.errors import InvalidInput, NotFound
+from service.domain.consent import check_can_answer, check_invitation_live
+from service.domain.errors import InvalidInput
 from service.domain.states import Actor, RequestStatus
 from service.links import new_nonce
 from service.settings import Settings
-from service.store.loading import load_conference, load_request_for_update, load_staff
+from service.store.loading import load_staff
+from service.store.locks import lock_invitation
 from service.store.tables import ConsentInvitation, FamilyMember
 from service.usecases.deadlines import answers_needed_by
 from service.usecases.mail import send_family_link
@@ -20,11 +21,9 @@ async def reissue_link(
     session: AsyncSession, *, settings: Settings, now: datetime, qa_user_id: int, invitation_id: int
 ) -> ConsentInvitation:
     """Give an invitation a new nonce and email the new link; every older link stops. Commits."""
-    invitation = await session.get(ConsentInvitation, invitation_id)
-    if invitation is None:
-        raise NotFound("There is no such invitation.")
-    request = await load_request_for_update(session, invitation.request_id)
-    conference = await load_conference(session, request.conference_id)
+    held = await lock_invitation(session, invitation_id)
+    invitation, request, conference = held.invitation, held.request, held.conference
+    check_invitation_live(ended=invitation.ended_at is not None)
     check_can_answer(
         now=now, conference_start=conference.starts_at, status=RequestStatus(request.status)
     )

@@ -8,9 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.domain.times import london_day, london_time
-from service.domain.working_days import BankHolidayRegion, add_working_days
+from service.domain.working_days import add_working_days
+from service.settings import Settings
 from service.store.tables import Conference, StaffUser
-from service.usecases.conferences import add_family_member, record_conference
+from service.usecases.conferences import record_conference
+from service.usecases.family_members import FamilyMemberDetails, add_family_member
 from service.usecases.staff_accounts import create_staff_user
 
 DEMO_PASSWORD = "demo-password-only-for-this-machine"  # noqa: S105 - printed for the newcomer
@@ -39,10 +41,11 @@ def _years_ago(today: date, years: int) -> date:
 async def seed_demo(
     session: AsyncSession,
     *,
+    settings: Settings,
     now: datetime,
-    region: BankHolidayRegion = BankHolidayRegion.ENGLAND_AND_WALES,
 ) -> DemoAccounts:
     """Create the demo accounts, conference and family once; later runs change nothing."""
+    region = settings.bank_holiday_region
     existing = await session.scalar(
         select(col(StaffUser.id)).where(col(StaffUser.email) == DEMO_QA_EMAIL)
     )
@@ -117,17 +120,20 @@ async def seed_demo(
     for name, relationship, email, is_child, born, understanding, judged_by in family:
         await add_family_member(
             session,
+            settings=settings,
             now=now,
             qa_user_id=qa.id or 0,
             conference_id=conference.id or 0,
-            name=name,
-            relationship=relationship,
-            email=email,
-            is_child=is_child,
-            date_of_birth=born,
-            has_parental_responsibility=not is_child,
-            sufficient_understanding=understanding,
-            understanding_judged_by=judged_by,
-            contact_by_email=True,
+            details=FamilyMemberDetails(
+                name=name,
+                relationship=relationship,
+                email=email,
+                is_child=is_child,
+                date_of_birth=born,
+                has_parental_responsibility=not is_child,
+                sufficient_understanding=understanding,
+                understanding_judged_by=judged_by,
+                contact_by_email=True,
+            ),
         )
     return accounts

@@ -3,9 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from service.audit import append_audit
 from service.domain.answers import check_answer_before_deadline
@@ -13,26 +11,23 @@ from service.domain.consent import (
     Answer,
     Channel,
     check_can_answer,
-    consent_outcome,
-    event_for_outcome,
+    check_invitation_live,
 )
 from service.domain.errors import InvalidInput, NotFound
 from service.domain.states import Actor, RequestStatus
 from service.domain.times import format_moment
 from service.links import consent_url
 from service.settings import Settings
-from service.store.loading import load_conference, load_request_for_update
+from service.store.locks import lock_invitation
 from service.store.tables import (
     Conference,
     ConsentAnswer,
     ConsentInvitation,
     FamilyMember,
-    ObservationRequest,
 )
+from service.usecases.consent_outcome import decide_if_complete
 from service.usecases.deadlines import answers_needed_by
 from service.usecases.mail import send_email
-from service.usecases.moves import move_request
-from service.usecases.outcomes import announce_outcome
 
 MAX_COMMENT_LENGTH = 2000
 
@@ -68,12 +63,13 @@ async def record_answer(
     expected_nonce: str | None = None,
 ) -> RequestStatus:
     """Record one answer (a change of mind is a new row) and move the request if that decides it."""
-    invitation = await session.get(ConsentInvitation, invitation_id)
-    if invitation is None or (expected_nonce is not None and invitation.nonce != expected_nonce):
+    held = await lock_invitation(session, invitation_id)
+    invitation, request, conference = held.invitation, held.request, held.conference
+    # Read after the lock: a link replaced a moment ago no longer counts.
+    if expected_nonce is not None and invitation.nonce != expected_nonce:
         raise NotFound("There is no such invitation.")
-    request = await load_request_for_update(session, invitation.request_id)
-    conference = await load_conference(session, request.conference_id)
     status = RequestStatus(request.status)
+    check_invitation_live(ended=invitation.ended_at is not None)
     check_can_answer(now=now, conference_start=conference.starts_at, status=status)
     deadline = answers_needed_by(settings, conference)
     check_answer_before_deadline(now=now, deadline=deadline, status=status, answer=answer)
@@ -122,7 +118,9 @@ async def record_answer(
         conference=conference,
         answer=answer,
     )
-    status = await _decide_if_complete(session, settings=settings, now=now, request=request)
+    status = await decide_if_complete(
+        session, settings=settings, now=now, locked=held.locked, request=request
+    )
     await session.commit()
     return status
 
@@ -157,37 +155,3 @@ async def _send_receipt(
             ),
         },
     )
-
-
-async def _decide_if_complete(
-    session: AsyncSession, *, settings: Settings, now: datetime, request: ObservationRequest
-) -> RequestStatus:
-    invitations = list(
-        await session.scalars(
-            select(ConsentInvitation).where(col(ConsentInvitation.request_id) == request.id)
-        )
-    )
-    outcome = consent_outcome(
-        asked_member_ids=[i.family_member_id for i in invitations],
-        answers={
-            i.family_member_id: Answer(i.current_answer) for i in invitations if i.current_answer
-        },
-    )
-    status = RequestStatus(request.status)
-    event = event_for_outcome(status=status, outcome=outcome)
-    if event is None:
-        return status
-    was_confirmed = status is RequestStatus.CONFIRMED
-    new_status = await move_request(
-        session,
-        request=request,
-        event=event,
-        actor=Actor.SYSTEM,
-        actor_id=None,
-        now=now,
-        calendar_sequence=request.calendar_sequence + (1 if was_confirmed else 0),
-    )
-    await announce_outcome(
-        session, settings=settings, now=now, request=request, cancel_invite=was_confirmed
-    )
-    return new_status

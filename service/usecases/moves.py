@@ -1,4 +1,4 @@
-"""Moving a request from one state to the next: the table decides, compare-and-set persists."""
+"""Moving a request from one state to the next, and changing a conference: compare-and-set."""
 
 from datetime import datetime
 from typing import Any
@@ -9,8 +9,9 @@ from service.audit import append_audit
 from service.domain.errors import ConcurrentChange
 from service.domain.states import Actor, RequestEvent, RequestStatus
 from service.domain.transitions import next_status
+from service.store.conference_changes import compare_and_set_conference
 from service.store.requests import compare_and_set_status
-from service.store.tables import ObservationRequest
+from service.store.tables import Conference, ObservationRequest
 
 
 async def move_request(
@@ -55,3 +56,19 @@ async def move_request(
         details=details,
     )
     return target
+
+
+async def change_conference(
+    session: AsyncSession, *, conference: Conference, **changes: Any
+) -> Conference:
+    """Change a conference as loaded; ConcurrentChange if someone changed it first."""
+    assert conference.id is not None
+    won = await compare_and_set_conference(
+        session, conference_id=conference.id, expected_version=conference.version, **changes
+    )
+    if not won:
+        raise ConcurrentChange(
+            "Someone else changed this conference at the same moment. Look at it again and retry."
+        )
+    await session.refresh(conference)
+    return conference

@@ -12,23 +12,19 @@ from service.domain.notice import check_request_in_time
 from service.domain.observers import (
     check_acknowledged,
     check_before_conference,
+    check_family_has_not_said_no,
     check_observer_capacity,
 )
 from service.domain.staff import normalise_email
-from service.domain.states import Actor, RequestEvent, RequestStatus
+from service.domain.states import Actor, RequestEvent, RequestStatus, is_finished
 from service.domain.times import format_moment, london_day
 from service.settings import Settings
-from service.store.loading import (
-    load_conference,
-    load_conference_open_to_observers,
-    load_request,
-    load_staff,
-)
-from service.store.requests import count_open_requests_for_conference
+from service.store.loading import check_open_to_observers, load_conference, load_staff
+from service.store.locks import lock_conference, lock_request
 from service.store.tables import ObservationRequest
+from service.usecases.consent_outcome import close_conference_after_no, end_request
 from service.usecases.mail import send_email, staff_request_url
 from service.usecases.moves import move_request
-from service.usecases.outcomes import announce_outcome
 
 
 def _required(value: str, message: str, field: str) -> str:
@@ -52,7 +48,10 @@ async def ask_to_observe(
     confidentiality_acknowledged: bool,
 ) -> ObservationRequest:
     """Record a trainee's request after the notice, capacity and promise checks; commits."""
-    conference = await load_conference_open_to_observers(session, conference_id)
+    locked = await lock_conference(session, conference_id)
+    conference = locked.conference
+    check_open_to_observers(conference)
+    check_family_has_not_said_no(family_said_no=conference.family_said_no_at is not None)
     supervisor_address = normalise_email(
         _required(supervisor_email, "Enter your supervisor's email address.", "supervisor_email"),
         field="supervisor_email",
@@ -65,8 +64,8 @@ async def ask_to_observe(
         region=settings.bank_holiday_region,
     )
     check_observer_capacity(
-        open_requests_for_conference=await count_open_requests_for_conference(
-            session, conference_id=conference_id
+        open_requests_for_conference=sum(
+            not is_finished(RequestStatus(r.status)) for r in locked.requests
         ),
         max_observers=settings.max_observers_per_conference,
     )
@@ -152,7 +151,7 @@ async def decline_request(
 ) -> ObservationRequest:
     """QA declines a request with a reason the trainee will read; commits."""
     reason = _required(reason, "Give a reason. The trainee will see it.", "reason")
-    request = await load_request(session, request_id)
+    request = (await lock_request(session, request_id)).request
     await move_request(
         session,
         request=request,
@@ -197,23 +196,19 @@ async def withdraw_request(
     request_id: int,
 ) -> ObservationRequest:
     """The trainee who asked, or QA, withdraws a request before the conference; commits."""
-    request = await load_request(session, request_id)
+    held = await lock_request(session, request_id)
+    request = held.request
     if actor is Actor.TRAINEE and request.trainee_id != actor_id:
         raise NotFound("There is no such request.")
-    conference = await load_conference(session, request.conference_id)
-    check_before_conference(now=now, conference_start=conference.starts_at, action="withdraw")
-    was_confirmed = request.status == RequestStatus.CONFIRMED
-    await move_request(
+    check_before_conference(now=now, conference_start=held.conference.starts_at, action="withdraw")
+    await end_request(
         session,
+        settings=settings,
+        now=now,
         request=request,
         event=RequestEvent.WITHDRAW,
         actor=actor,
         actor_id=actor_id,
-        now=now,
-        calendar_sequence=request.calendar_sequence + (1 if was_confirmed else 0),
-    )
-    await announce_outcome(
-        session, settings=settings, now=now, request=request, cancel_invite=was_confirmed
     )
     await session.commit()
     return request
@@ -235,8 +230,8 @@ async def record_chair_check(
         raise InvalidInput(
             "Choose what happened when the chair asked the family.", field="outcome"
         ) from None
-    request = await load_request(session, request_id)
-    conference = await load_conference(session, request.conference_id)
+    held = await lock_request(session, request_id)
+    request, conference = held.request, held.conference
     if london_day(now) < london_day(conference.starts_at):
         raise InvalidInput("The chair's check can be recorded from the day of the conference.")
     event = (
@@ -253,5 +248,9 @@ async def record_chair_check(
         now=now,
         chair_check=check.value,
     )
+    if check is ChairCheck.FAMILY_WITHDREW:
+        await close_conference_after_no(
+            session, settings=settings, now=now, locked=held.locked, request=request
+        )
     await session.commit()
     return request

@@ -16,7 +16,8 @@ from service.domain.reminders import reminder_due
 from service.domain.states import Actor, RequestEvent, RequestStatus
 from service.domain.times import format_moment
 from service.settings import Settings
-from service.store.loading import load_request_for_update, load_staff
+from service.store.loading import load_staff
+from service.store.locks import lock_request
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
 from service.usecases.deadlines import answers_needed_by
 from service.usecases.mail import send_email, send_family_link, staff_request_url
@@ -62,7 +63,10 @@ async def lapse_overdue_requests(
         if now < _deadline(settings, conference):
             continue
         async with sessions() as session:
-            request = await load_request_for_update(session, request_id)
+            held = await lock_request(session, request_id)
+            request, conference = held.request, held.conference
+            if now < _deadline(settings, conference):
+                continue  # the conference moved later meanwhile
             try:
                 await move_request(
                     session,
@@ -92,16 +96,21 @@ async def send_due_reminders(
         candidates = await _candidates(
             session, statuses=[RequestStatus.SEEKING_CONSENT], now=now, horizon=_HORIZON
         )
-    for request_id, conference in candidates:
-        deadline = _deadline(settings, conference)
+    for request_id, _ in candidates:
         async with sessions() as session:
-            request = await load_request_for_update(session, request_id)
+            held = await lock_request(session, request_id)
+            request, conference = held.request, held.conference
             if request.status != RequestStatus.SEEKING_CONSENT:
                 continue
+            deadline = _deadline(settings, conference)
             rows = await session.execute(
                 select(ConsentInvitation, FamilyMember)
                 .join(FamilyMember, col(FamilyMember.id) == col(ConsentInvitation.family_member_id))
-                .where(col(ConsentInvitation.request_id) == request_id)
+                .where(
+                    col(ConsentInvitation.request_id) == request_id,
+                    col(ConsentInvitation.ended_at).is_(None),
+                )
+                .execution_options(populate_existing=True)
             )
             observer = await load_staff(session, request.trainee_id)
             for invitation, member in rows:
@@ -169,7 +178,7 @@ async def flag_missing_chair_checks(
         if now < conference.starts_at + timedelta(minutes=conference.duration_minutes):
             continue
         async with sessions() as session:
-            request = await load_request_for_update(session, request_id)
+            request = (await lock_request(session, request_id)).request
             if request.status != RequestStatus.CONFIRMED or request.chair_check_flagged_at:
                 continue
             request.chair_check_flagged_at = now

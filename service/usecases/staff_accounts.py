@@ -1,4 +1,4 @@
-"""Creating staff accounts."""
+"""Creating staff accounts, and stopping or restoring a person's sign-in."""
 
 from datetime import datetime
 
@@ -10,8 +10,12 @@ from sqlmodel import col
 from service.audit import append_audit
 from service.domain.errors import InvalidInput, NotFound
 from service.domain.staff import StaffRole, check_password, normalise_email, parse_role
+from service.domain.states import OPEN_STATUSES, Actor, RequestEvent, RequestStatus, is_finished
 from service.passwords import hash_password
-from service.store.tables import StaffUser
+from service.settings import Settings
+from service.store.locks import lock_conferences
+from service.store.tables import ObservationRequest, StaffUser
+from service.usecases.consent_outcome import end_request
 
 
 async def create_staff_user(
@@ -64,12 +68,26 @@ async def create_staff_user(
 
 
 async def set_staff_active(
-    session: AsyncSession, *, now: datetime, admin_id: int, user_id: int, active: bool
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    admin_id: int,
+    user_id: int,
+    active: bool,
 ) -> StaffUser:
-    """Let a member of staff sign in again, or stop them signing in; commits."""
+    """Let a member of staff sign in again, or stop them signing in; commits.
+
+    A trainee who can no longer sign in cannot observe: their open requests are withdrawn, so
+    the family's links go quiet and any invite is cancelled.
+    """
     if user_id == admin_id and not active:
         raise InvalidInput("You cannot stop your own account from signing in.")
-    user = await session.get(StaffUser, user_id)
+    if not active:
+        await _withdraw_open_requests(
+            session, settings=settings, now=now, admin_id=admin_id, trainee_id=user_id
+        )
+    user = await session.get(StaffUser, user_id, populate_existing=True)
     if user is None:
         raise NotFound("There is no such member of staff.")
     if user.is_active != active:
@@ -77,10 +95,37 @@ async def set_staff_active(
         await append_audit(
             session,
             now=now,
-            actor_kind="admin",
+            actor_kind=Actor.ADMIN.value,
             actor_id=admin_id,
             action="staff_account_reactivated" if active else "staff_account_deactivated",
             details={"staff_user_id": user_id},
         )
-        await session.commit()
+    await session.commit()
     return user
+
+
+async def _withdraw_open_requests(
+    session: AsyncSession, *, settings: Settings, now: datetime, admin_id: int, trainee_id: int
+) -> None:
+    conference_ids = await session.scalars(
+        select(col(ObservationRequest.conference_id)).where(
+            col(ObservationRequest.trainee_id) == trainee_id,
+            col(ObservationRequest.status).in_([s.value for s in OPEN_STATUSES]),
+        )
+    )
+    for locked in await lock_conferences(session, conference_ids):
+        if now >= locked.conference.starts_at:
+            continue  # the conference has begun: the chair's check finishes the request
+        for request in locked.requests:
+            if request.trainee_id != trainee_id or is_finished(RequestStatus(request.status)):
+                continue
+            await end_request(
+                session,
+                settings=settings,
+                now=now,
+                request=request,
+                event=RequestEvent.WITHDRAW,
+                actor=Actor.ADMIN,
+                actor_id=admin_id,
+                details={"because": "observer_account_stopped"},
+            )

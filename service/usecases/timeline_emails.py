@@ -25,6 +25,7 @@ LINK_EMAILS = {
     "invitation_sent": "family_invitation",
     "link_reissued": "family_invitation",
     "reminder_sent": "family_reminder",
+    "family_told_of_move": "family_conference_moved",
 }
 CALENDAR_TEMPLATES = ("calendar_invite", "calendar_cancel")
 _RECIPIENTS = {"qa": "the QA Service mailbox", "observer": "the observer"}

@@ -23,6 +23,8 @@ ABOUT_ONE_PERSON = frozenset(
         "answer_given",
         "answer_changed",
         "record_exported",
+        "family_told_of_move",
+        "invitation_ended",
     }
 )
 _WORDING = {"adult": "the words for adults", "young_person": "the words for young people"}
@@ -93,6 +95,8 @@ class _Step:
             return f"{name}, the trainee" if name else "the trainee"
         if kind == "family":
             return "the family member"
+        if kind == "admin":
+            return f"{name}, an administrator" if name else "an administrator"
         return "the service, automatically"
 
     def email_line(self) -> tuple[str, Mark]:
@@ -131,6 +135,9 @@ def _invitation(step: _Step) -> EntryWords:
         lines: tuple[str, ...] = ("Every earlier link stopped working.", sentence)
     elif step.entry.action == "reminder_sent":
         title, lines = f"A reminder was emailed to {step.who()}", (sentence,)
+    elif step.entry.action == "family_told_of_move":
+        title = f"{step.who()} {'were' if step.about_reader else 'was'} told the new date and time"
+        lines = ("The same link still works, and any answer given stands.", sentence)
     else:
         title = f"{step.who()} {'were' if step.about_reader else 'was'} asked by email"
         lines = (f"The invitation used {wording}." if wording else "", sentence)
@@ -177,6 +184,19 @@ def _answer(step: _Step) -> EntryWords:
     if answer is not None and answer.comment:
         lines.append(f"{_title(their)} comment: “{answer.comment}”")
     return EntryWords(_title(title), tuple(lines))
+
+
+def _ended(step: _Step) -> EntryWords:
+    verb = "were" if step.about_reader else "was"
+    if step.details.get("reason") == "removed":
+        why = "Removed from the family list by the QA Service, as added by mistake."
+    else:
+        why = "The QA Service corrected their details: they no longer need to be asked."
+    kept = step.details.get("answer_kept")
+    lines = (why, "Their link stopped working.")
+    if kept:
+        lines += (f"What they had answered ({kept}) stays in the record but no longer counts.",)
+    return EntryWords(_title(f"{step.who()} {verb} no longer asked"), lines, Mark.STOPPED)
 
 
 def _simple(
@@ -248,6 +268,24 @@ _WORDS: dict[str, Callable[[_Step], EntryWords]] = {
         Mark.STOPPED,
     ),
     "withdraw": _simple("Withdrawn by {by}", "The request was withdrawn", Mark.STOPPED),
+    "family_told_of_move": _invitation,
+    "invitation_ended": _ended,
+    "new_person_to_ask": _simple(
+        "Asking the family again: someone who must be asked was added (by {by})",
+        "The family is being asked again",
+        Mark.CURRENT,
+    ),
+    # Like "someone_refused": a family member's copy never says why it stopped.
+    "family_said_no_elsewhere": _simple(
+        "Not going ahead: someone in the family said no to an observer at this conference",
+        "The observation is not going ahead",
+        Mark.STOPPED,
+    ),
+    "conference_closed_after_no": _simple(
+        "The conference is closed to observers for good: nobody in the family is asked again",
+        None,
+        Mark.STOPPED,
+    ),
     "conference_cancelled": _conference_cancelled,
     "conference_rescheduled": _rescheduled,
     "chair_confirmed_observed": _simple(
@@ -265,7 +303,9 @@ _WORDS: dict[str, Callable[[_Step], EntryWords]] = {
         Mark.STOPPED,
     ),
 }
-_FOR_QA_ONLY = frozenset({"chair_check_missing", "family_email_undeliverable"})
+_FOR_QA_ONLY = frozenset(
+    {"chair_check_missing", "family_email_undeliverable", "conference_closed_after_no"}
+)
 
 
 def describe_entry(

@@ -9,7 +9,13 @@ from service.domain.errors import NotFound
 from service.store.views import PAGE_SIZE, staff_page
 from service.usecases.staff_accounts import set_staff_active
 from service.web.csrf import CSRF_FIELD, require_csrf
-from service.web.deps import NowDep, PageAdminDep, ReadSessionDep, WriteSessionDep
+from service.web.deps import (
+    NowDep,
+    PageAdminDep,
+    ReadSessionDep,
+    SettingsDep,
+    WriteSessionDep,
+)
 from service.web.fields import MAX_ID
 from service.web.rendering import render_page
 
@@ -45,14 +51,20 @@ async def change_access(
     action: str,
     user: PageAdminDep,
     session: WriteSessionDep,
+    settings: SettingsDep,
     now: NowDep,
 ) -> Response:
-    """Stop a staff member signing in, or let them sign in again."""
+    """Stop a staff member signing in (withdrawing what they asked for), or restore it."""
     form = await request.form()
     require_csrf(request, form.get(CSRF_FIELD))
     if action not in ("deactivate", "reactivate"):
         raise NotFound("There is no page at this address.")
     await set_staff_active(
-        session, now=now, admin_id=user.id or 0, user_id=user_id, active=action == "reactivate"
+        session,
+        settings=settings,
+        now=now,
+        admin_id=user.id or 0,
+        user_id=user_id,
+        active=action == "reactivate",
     )
     return RedirectResponse(f"/admin?done={action}d", status_code=303)

@@ -17,7 +17,6 @@ from service.store.views import (
 )
 from service.usecases.calendar_export import calendar_for_request
 from service.usecases.conferences import (
-    add_family_member,
     cancel_conference,
     record_conference,
     reschedule_conference,
@@ -39,7 +38,6 @@ from service.web.api_schemas import (
     CreatedOut,
     DeclineIn,
     ErrorOut,
-    FamilyMemberIn,
     ObservationRequestIn,
     RequestQaOut,
     RequestTraineeOut,
@@ -117,26 +115,6 @@ async def list_conferences(
 
 
 @router.post(
-    "/conferences/{conference_id}/family-members",
-    status_code=201,
-    response_model=CreatedOut,
-    tags=["conferences"],
-)
-async def create_family_member(
-    conference_id: IdPath,
-    body: FamilyMemberIn,
-    user: ApiQaDep,
-    session: WriteSessionDep,
-    now: NowDep,
-) -> CreatedOut:
-    """QA lists a family member whose views are to be sought."""
-    member = await add_family_member(
-        session, now=now, qa_user_id=user.id or 0, conference_id=conference_id, **body.model_dump()
-    )
-    return CreatedOut(id=member.id or 0)
-
-
-@router.post(
     "/conferences/{conference_id}/reschedule", response_model=ConferenceOut, tags=["conferences"]
 )
 async def move_conference(
@@ -147,7 +125,11 @@ async def move_conference(
     settings: SettingsDep,
     now: NowDep,
 ) -> ConferenceOut:
-    """QA moves a conference; a confirmed observer's invite is updated."""
+    """QA moves a conference; invites follow and everyone asked is told.
+
+    409 when the move leaves the family no time to answer, unless `confirm_short_notice` is
+    true: then the requests still waiting for answers lapse.
+    """
     conference = await reschedule_conference(
         session,
         settings=settings,
@@ -156,6 +138,7 @@ async def move_conference(
         conference_id=conference_id,
         starts_at=body.starts_at,
         venue=body.venue,
+        confirm_short_notice=body.confirm_short_notice,
     )
     return conference_for_qa(conference)
 

@@ -42,6 +42,7 @@ class ConferenceIn(ApiModel):
 class ConferenceRescheduleIn(ApiModel):
     starts_at: AwareDatetime
     venue: Venue | None = None
+    confirm_short_notice: bool = False
 
 
 class ConferencePublicOut(BaseModel):
@@ -58,6 +59,7 @@ class ConferencePublicOut(BaseModel):
 class ConferenceOut(ConferencePublicOut):
     open_to_observers: bool
     cancelled: bool
+    family_said_no: bool
 
 
 class FamilyMemberIn(ApiModel):
@@ -70,6 +72,34 @@ class FamilyMemberIn(ApiModel):
     sufficient_understanding: bool | None = None
     understanding_judged_by: ShortText | None = None
     contact_by_email: bool = True
+
+
+class FamilyMemberPatchIn(ApiModel):
+    """Only the fields given change; the rest stay as recorded."""
+
+    name: ShortText | None = None
+    relationship: ShortText | None = None
+    email: EmailText | None = None
+    is_child: bool | None = None
+    date_of_birth: date | None = None
+    has_parental_responsibility: bool | None = None
+    sufficient_understanding: bool | None = None
+    understanding_judged_by: ShortText | None = None
+    contact_by_email: bool | None = None
+
+
+class FamilyMemberOut(BaseModel):
+    id: int
+    conference_id: int
+    name: str
+    relationship: str
+    email: str | None
+    is_child: bool
+    date_of_birth: date | None
+    has_parental_responsibility: bool
+    sufficient_understanding: bool | None
+    understanding_judged_by: str | None
+    contact_by_email: bool
 
 
 class CreatedOut(BaseModel):

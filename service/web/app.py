@@ -14,6 +14,7 @@ from service.store.database import Database
 from service.web import (
     admin_pages,
     api,
+    api_family,
     dev_mail,
     family_pages,
     qa_pages,
@@ -73,6 +74,7 @@ def create_app(
     install_error_handlers(app, render_error_page=render_error_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
+    app.include_router(api_family.router)
     app.include_router(staff_pages.router)
     app.include_router(trainee_pages.router)
     app.include_router(qa_pages.router)

@@ -80,9 +80,14 @@ def _closed_page(request: Request, view: ConsentView, now: Any) -> Response | No
             reason="started",
             view=view,
         )
-    if view.status in (RequestStatus.SEEKING_CONSENT, RequestStatus.CONFIRMED):
+    still_asked = view.invitation.ended_at is None
+    if still_asked and view.status in (RequestStatus.SEEKING_CONSENT, RequestStatus.CONFIRMED):
         return None
-    said_no = view.current_answer is Answer.NO and view.status is RequestStatus.NOT_GOING_AHEAD
+    said_no = (
+        still_asked
+        and view.current_answer is Answer.NO
+        and view.status is RequestStatus.NOT_GOING_AHEAD
+    )
     return render_page(
         request,
         "pages/family/closed.html",
@@ -190,6 +195,9 @@ async def give_answer(
             comment=comment,
             expected_nonce=opened.invitation.nonce,
         )
+    except NotFound:
+        # The link was replaced while the page was open: it no longer works.
+        return _bad_link_page(request, LinkProblem.NOT_VALID, now)
     except ConsentClosed as closed_error:
         return render_page(
             request,

@@ -34,6 +34,7 @@ def conference_for_qa(conference: Conference) -> ConferenceOut:
         **conference_public(conference).model_dump(),
         open_to_observers=conference.open_to_observers,
         cancelled=conference.cancelled_at is not None,
+        family_said_no=conference.family_said_no_at is not None,
     )
 
 

@@ -6,7 +6,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from service.domain.errors import DomainError, InvalidConferenceTime, NotAllowed, NotFound
+from service.domain.errors import (
+    DomainError,
+    InvalidConferenceTime,
+    NotAllowed,
+    NotFound,
+    ShortNoticeUnconfirmed,
+)
 from service.store.loading import load_conference
 from service.store.tables import Conference
 from service.store.views import PAGE_SIZE, family_for_request, upcoming_conferences
@@ -17,6 +23,7 @@ from service.usecases.conferences import (
 )
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import NowDep, PageQaDep, ReadSessionDep, SettingsDep, WriteSessionDep
+from service.web.errors import status_for
 from service.web.forms import FieldError, parse_form
 from service.web.qa_common import (
     NO_FIELD,
@@ -46,7 +53,14 @@ router = APIRouter(prefix="/qa", include_in_schema=False)
 _DONE = {
     "recorded": "The conference has been recorded.",
     "member_added": "The family member has been added.",
-    "rescheduled": "The conference has been moved. Any confirmed observer has a new invite.",
+    "member_changed": "The family member's details have been changed.",
+    "member_removed": (
+        "The family member has been removed. Anything they answered stays in the record."
+    ),
+    "rescheduled": (
+        "The conference has been moved. Any confirmed observer has a new invite, and everyone "
+        "asked by email has been told."
+    ),
     "cancelled": "The conference has been cancelled, and any open request for it closed.",
 }
 
@@ -129,7 +143,7 @@ async def new_conference(
 
 @router.get("/conferences/{conference_id}")
 async def conference_page(
-    request: Request, conference_id: IdPath, user: PageQaDep, session: ReadSessionDep
+    request: Request, conference_id: IdPath, user: PageQaDep, session: ReadSessionDep, now: NowDep
 ) -> Response:
     """One conference with the family members QA has listed."""
     conference = await load_conference(session, conference_id)
@@ -141,6 +155,7 @@ async def conference_page(
         page_title=f"Conference {conference.reference}",
         conference=conference,
         members=[row.member for row in family],
+        can_change_family=conference.cancelled_at is None and now < conference.starts_at,
         done_message=_DONE.get(done),
     )
 
@@ -196,6 +211,7 @@ async def reschedule(
     parsed = parse_form(RescheduleForm, form, RESCHEDULE_MESSAGES)
     start = parse_start(form)
     errors = parsed.errors + start.errors
+    status, short_notice = 422, False
     if parsed.value is not None and isinstance(start.value, datetime):
         try:
             await reschedule_conference(
@@ -206,17 +222,22 @@ async def reschedule(
                 conference_id=conference_id,
                 starts_at=start.value,
                 venue=parsed.value.venue,
+                confirm_short_notice=form.get("confirm_short_notice") == "yes",
             )
             url = f"/qa/conferences/{conference_id}?done=rescheduled"
             return RedirectResponse(url, status_code=303)
         except (NotFound, NotAllowed):
             raise
         except DomainError as error:
+            # Short notice is not a mistake in the form: QA is asked to confirm the consequence.
+            short_notice = isinstance(error, ShortNoticeUnconfirmed)
+            status = status_for(error)
             errors.append(_time_error(error))
     return _reschedule_form(
         request,
         conference,
-        status=422,
+        status=status,
+        short_notice=short_notice,
         values=raw_values(form, RESCHEDULE_INPUTS, limit=300),
         **error_context(sort_errors(errors, ["date_day", "time_hour", "venue"])),
     )

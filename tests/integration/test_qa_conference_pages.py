@@ -280,18 +280,6 @@ async def test_a_family_member_that_could_not_be_acted_on_is_refused(
     assert await count(database, FamilyMember) == 0
 
 
-async def test_adding_a_family_member_while_the_family_is_being_asked_is_refused(
-    client: httpx.AsyncClient, database: Database
-) -> None:
-    await signed_in_staff(client, database)
-    _, conference_id = await a_request(database, status="seeking_consent")
-    before = await snapshot(database)
-    response = await add_member(client, conference_id)
-    assert response.status_code == 422
-    assert "The family is already being asked about an observer" in response.text
-    assert await snapshot(database) == before
-
-
 async def test_moving_a_conference_shows_its_current_time_then_changes_it(
     client: httpx.AsyncClient, database: Database
 ) -> None:

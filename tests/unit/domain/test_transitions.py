@@ -32,8 +32,34 @@ def test_nothing_moves_a_finished_request() -> None:
     assert all(not is_finished(status) for status, _, _ in TRANSITIONS)
 
 
-def test_the_family_and_administrators_never_move_a_request_directly() -> None:
-    assert {actor for _, _, actor in TRANSITIONS} == {Actor.TRAINEE, Actor.QA, Actor.SYSTEM}
+def test_the_family_never_moves_a_request_directly() -> None:
+    assert {actor for _, _, actor in TRANSITIONS} == {
+        Actor.TRAINEE,
+        Actor.QA,
+        Actor.ADMIN,
+        Actor.SYSTEM,
+    }
+
+
+def test_an_administrator_can_only_withdraw() -> None:
+    assert {event for _, event, actor in TRANSITIONS if actor is Actor.ADMIN} == {
+        RequestEvent.WITHDRAW
+    }
+
+
+def test_a_no_elsewhere_ends_every_open_request_for_the_conference() -> None:
+    for status in OPEN_STATUSES:
+        assert (
+            next_status(status, RequestEvent.FAMILY_SAID_NO_ELSEWHERE, Actor.SYSTEM)
+            is RequestStatus.NOT_GOING_AHEAD
+        )
+
+
+def test_a_new_person_to_ask_takes_a_confirmed_observation_back_to_the_family() -> None:
+    assert (
+        next_status(RequestStatus.CONFIRMED, RequestEvent.NEW_PERSON_TO_ASK, Actor.QA)
+        is RequestStatus.SEEKING_CONSENT
+    )
 
 
 def test_an_open_request_can_always_be_withdrawn_or_cancelled() -> None:

@@ -1,0 +1,227 @@
+"""QA lists, corrects and removes the family members whose views are sought about observers."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.audit import append_audit
+from service.domain.conferences import check_family_member
+from service.domain.errors import InvalidInput
+from service.domain.family_changes import check_family_can_change
+from service.domain.staff import normalise_email
+from service.domain.states import Actor
+from service.domain.times import london_day
+from service.settings import Settings
+from service.store.locks import lock_conference, lock_family_member
+from service.store.tables import FamilyMember
+from service.usecases.family_corrections import bring_requests_up_to_date
+
+
+@dataclass(frozen=True)
+class FamilyMemberDetails:
+    """Everything QA records about a family member, as entered."""
+
+    name: str
+    relationship: str
+    email: str | None
+    is_child: bool
+    date_of_birth: date | None
+    has_parental_responsibility: bool
+    sufficient_understanding: bool | None
+    understanding_judged_by: str | None
+    contact_by_email: bool
+
+
+def _checked(details: FamilyMemberDetails, *, now: datetime) -> dict[str, Any]:
+    """The column values for these details, or InvalidInput naming the first problem."""
+    if not details.name.strip():
+        raise InvalidInput("Enter the person's name.", field="name")
+    if not details.relationship.strip():
+        raise InvalidInput("Enter the person's relationship to the child.", field="relationship")
+    email = details.email
+    address = normalise_email(email) if email and email.strip() else None
+    check_family_member(
+        is_child=details.is_child,
+        date_of_birth=details.date_of_birth,
+        today=london_day(now),
+        email=address,
+        contact_by_email=details.contact_by_email,
+        sufficient_understanding=details.sufficient_understanding,
+        understanding_judged_by=details.understanding_judged_by,
+    )
+    return {
+        "name": details.name.strip(),
+        "relationship": details.relationship.strip(),
+        "email": address,
+        "is_child": details.is_child,
+        "date_of_birth": details.date_of_birth,
+        "has_parental_responsibility": details.has_parental_responsibility,
+        "sufficient_understanding": details.sufficient_understanding if details.is_child else None,
+        "understanding_judged_by": (details.understanding_judged_by or "").strip() or None,
+        "contact_by_email": details.contact_by_email,
+    }
+
+
+_NEVER_EMPTY = frozenset(
+    {"name", "relationship", "is_child", "has_parental_responsibility", "contact_by_email"}
+)
+
+
+def _known(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The changes, or InvalidInput for a field that does not exist or cannot be emptied."""
+    for name, value in changes.items():
+        if name not in FamilyMemberDetails.__dataclass_fields__:
+            raise InvalidInput(f"The field '{name}' is not one a family member has.", field=name)
+        if value is None and name in _NEVER_EMPTY:
+            raise InvalidInput(f"The field '{name}' cannot be empty.", field=name)
+    return dict(changes)
+
+
+def details_of(member: FamilyMember) -> FamilyMemberDetails:
+    """What QA recorded about a person, as the details a correction starts from."""
+    return FamilyMemberDetails(
+        name=member.name,
+        relationship=member.relationship,
+        email=member.email,
+        is_child=member.is_child,
+        date_of_birth=member.date_of_birth,
+        has_parental_responsibility=member.has_parental_responsibility,
+        sufficient_understanding=member.sufficient_understanding,
+        understanding_judged_by=member.understanding_judged_by,
+        contact_by_email=member.contact_by_email,
+    )
+
+
+# What the record keeps of a change: whether each fact changed, and the new value only where
+# it is a judgement or a yes/no rather than something that identifies or reaches the person.
+_VALUES_KEPT = (
+    "is_child",
+    "has_parental_responsibility",
+    "sufficient_understanding",
+    "understanding_judged_by",
+    "contact_by_email",
+)
+
+
+async def add_family_member(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    qa_user_id: int,
+    conference_id: int,
+    details: FamilyMemberDetails,
+) -> FamilyMember:
+    """List a person; while the family is being asked, ask them too if they must be; commits."""
+    locked = await lock_conference(session, conference_id)
+    values = _checked(details, now=now)
+    check_family_can_change(now=now, conference_start=locked.conference.starts_at)
+    member = FamilyMember(conference_id=conference_id, created_at=now, **values)
+    session.add(member)
+    await session.flush()
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.QA.value,
+        actor_id=qa_user_id,
+        action="family_member_added",
+        conference_id=conference_id,
+        details={"family_member_id": member.id, **{k: values[k] for k in _VALUES_KEPT}},
+    )
+    await bring_requests_up_to_date(
+        session,
+        settings=settings,
+        now=now,
+        qa_user_id=qa_user_id,
+        locked=locked,
+        member=member,
+        email_changed=False,
+    )
+    await session.commit()
+    return member
+
+
+async def update_family_member(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    qa_user_id: int,
+    family_member_id: int,
+    changes: Mapping[str, Any],
+) -> FamilyMember:
+    """Correct some of a person's details; their invitations follow the change; commits."""
+    held = await lock_family_member(session, family_member_id)
+    member, locked = held.member, held.locked
+    check_family_can_change(now=now, conference_start=locked.conference.starts_at)
+    values = _checked(replace(details_of(member), **_known(changes)), now=now)
+    changed = sorted(name for name, value in values.items() if getattr(member, name) != value)
+    if not changed:
+        return member
+    email_changed = "email" in changed
+    for name in changed:
+        setattr(member, name, values[name])
+    await session.flush()
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.QA.value,
+        actor_id=qa_user_id,
+        action="family_member_changed",
+        conference_id=member.conference_id,
+        details={
+            "family_member_id": member.id,
+            "changed": changed,
+            **{k: values[k] for k in _VALUES_KEPT if k in changed},
+        },
+    )
+    await bring_requests_up_to_date(
+        session,
+        settings=settings,
+        now=now,
+        qa_user_id=qa_user_id,
+        locked=locked,
+        member=member,
+        email_changed=email_changed,
+    )
+    await session.commit()
+    return member
+
+
+async def remove_family_member(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    qa_user_id: int,
+    family_member_id: int,
+) -> FamilyMember:
+    """Take off a person added by mistake: their link stops, their answers stay; commits."""
+    held = await lock_family_member(session, family_member_id)
+    member, locked = held.member, held.locked
+    check_family_can_change(now=now, conference_start=locked.conference.starts_at)
+    member.removed_at = now
+    await session.flush()
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.QA.value,
+        actor_id=qa_user_id,
+        action="family_member_removed",
+        conference_id=member.conference_id,
+        details={"family_member_id": member.id},
+    )
+    await bring_requests_up_to_date(
+        session,
+        settings=settings,
+        now=now,
+        qa_user_id=qa_user_id,
+        locked=locked,
+        member=member,
+        email_changed=False,
+    )
+    await session.commit()
+    return member

@@ -7,8 +7,8 @@ from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import Conference
 from tests.integration.consent_promise.helpers import emails_to, request_status
-from tests.support.consent import answer, approved_request, consent_paths
 from tests.support.clock import FrozenClock
+from tests.support.consent import answer, approved_request, consent_paths
 from tests.support.scenario import build_world, request_body
 from tests.support.web import api_token, sign_in
 

@@ -193,7 +193,7 @@ def _ended(step: _Step) -> EntryWords:
     else:
         why = "The QA Service corrected their details: they no longer need to be asked."
     kept = step.details.get("answer_kept")
-    lines = (why, "Their link stopped working.")
+    lines: tuple[str, ...] = (why, "Their link stopped working.")
     if kept:
         lines += (f"What they had answered ({kept}) stays in the record but no longer counts.",)
     return EntryWords(_title(f"{step.who()} {verb} no longer asked"), lines, Mark.STOPPED)

@@ -67,14 +67,23 @@ NowDep = Annotated[datetime, Depends(get_now)]
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 
 
+async def _load_signed_in(request: Request, user_id: int | None) -> StaffUser | None:
+    # A session of its own, closed at once: a request-long read connection held while the
+    # route waits for a write connection would let a burst of requests take the whole pool
+    # and wait on each other until the pool times out.
+    if user_id is None:
+        return None
+    async with get_database(request).read_session() as session:
+        return await session.get(StaffUser, user_id)
+
+
 async def get_api_user(
     request: Request,
-    session: ReadSessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> StaffUser:
     """The staff member a bearer token belongs to, or 401."""
     user_id = read_api_token(settings_of(request), credentials.credentials) if credentials else None
-    user = await session.get(StaffUser, user_id) if user_id is not None else None
+    user = await _load_signed_in(request, user_id)
     if user is None or not user.is_active:
         raise HTTPException(
             status_code=401,
@@ -112,10 +121,10 @@ def get_staff_session(request: Request) -> StaffSession | None:
     return read_session_cookie(settings_of(request), request.cookies.get(SESSION_COOKIE))
 
 
-async def get_page_user(request: Request, session: ReadSessionDep) -> StaffUser:
+async def get_page_user(request: Request) -> StaffUser:
     """The signed-in staff member for a page, or a redirect to sign in."""
     staff_session = get_staff_session(request)
-    user = await session.get(StaffUser, staff_session.user_id) if staff_session else None
+    user = await _load_signed_in(request, staff_session.user_id if staff_session else None)
     if user is None or not user.is_active:
         raise SignInRequired()
     request.state.staff_session = staff_session

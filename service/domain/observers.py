@@ -67,8 +67,7 @@ def check_family_has_not_said_no(*, family_said_no: bool) -> None:
     # The trainee is not told why: that the family said no is the family's business.
     if family_said_no:
         raise ClosedToObservers(
-            "This conference is no longer open to observers. Choose another conference.",
-            field="conference_id",
+            "This conference is no longer open to observers. Choose another conference."
         )
 
 

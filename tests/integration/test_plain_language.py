@@ -33,6 +33,7 @@ from tests.support.clock import FrozenClock
 from tests.support.consent import answer, approved_request, consent_paths
 from tests.support.factories import NOW
 from tests.support.scenario import World, build_world
+from tests.support.web import api_token
 
 GRADE_LIMITS = {"adult": 9.0, "young person": 6.0, "both": 6.0}
 REPORT = Path(__file__).resolve().parents[1] / "browser" / "artefacts" / "plain-language.json"
@@ -288,6 +289,13 @@ async def test_the_family_emails_read_plainly(
     deadline = NOW + timedelta(days=25, hours=7)  # Friday 17:00 before Monday's conference
     await run_scheduled_jobs(database.writer, settings=settings, now=deadline - timedelta(hours=2))
     await answer(client, links["mother"], "yes")
+    qa = {"Authorization": f"Bearer {await api_token(client, world.qa_email)}"}
+    moved = await client.post(
+        f"/api/v1/conferences/{world.conference_id}/reschedule",
+        json={"starts_at": (NOW + timedelta(days=30)).isoformat()},
+        headers=qa,
+    )
+    assert moved.status_code == 200, moved.text
     await answer(client, links["father"], "no")
     texts: dict[str, tuple[str, str]] = {}
     for template, reader in (
@@ -296,6 +304,7 @@ async def test_the_family_emails_read_plainly(
         ("family_reminder", "adult"),
         ("family_reminder_young_person", "young person"),
         ("family_answer_receipt", "both"),
+        ("family_conference_moved", "both"),
     ):
         messages = await _emails(database, template)
         assert messages, f"no {template} email was sent"

@@ -10,7 +10,7 @@ from tests.integration.consent_promise.helpers import emails_to, request_status
 from tests.support.clock import FrozenClock
 from tests.support.consent import answer, approved_request, consent_paths
 from tests.support.scenario import build_world, request_body
-from tests.support.web import api_token, sign_in
+from tests.support.web import api_token, form_post, sign_in
 
 
 @pytest.fixture
@@ -139,3 +139,32 @@ async def test_the_receipt_for_a_no_promises_no_link(
     page = await client.get(paths[world.family_ids[1]])
     assert "You do not need to do anything else" in page.text
     assert 'name="decision"' not in page.text
+
+
+async def test_the_ask_form_gives_the_same_plain_answer(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    paths = await consent_paths(database, settings, request_id)
+    await answer(client, paths[world.family_ids[2]], "no")
+    await sign_in(client, world.other_trainee_email)
+    url = f"/trainee/conferences/{world.conference_id}/ask"
+    response = await form_post(
+        client,
+        url,
+        url,
+        {
+            "role": "Student social worker",
+            "organisation": "Children's Services",
+            "purpose": "To learn.",
+            "supervisor_name": "Sam Supervisor",
+            "supervisor_email": "supervisor@council.example",
+            "confidentiality_acknowledged": "yes",
+        },
+    )
+    assert response.status_code == 422
+    assert "This conference is no longer open to observers" in response.text
+    assert 'href="#conference"' in response.text
+    home = await client.get("/trainee")
+    assert f"/trainee/conferences/{world.conference_id}/ask" not in home.text

@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.domain.consent import FamilyMemberFacts, who_is_asked
+from service.domain.consent import who_is_asked
 from service.domain.errors import NotFound
 from service.domain.states import FINISHED_STATUSES, OPEN_STATUSES, RequestStatus
 from service.settings import Settings
-from service.store.tables import FamilyMember
 from service.store.views import FamilyRow, RequestRow, family_for_request, request_row
+from service.usecases.asking import family_facts
 from service.usecases.deadlines import answers_needed_by
 from service.usecases.record import record_for_row
 from service.usecases.timeline import build_timeline
@@ -48,24 +48,16 @@ def list_row(settings: Settings, row: RequestRow) -> dict[str, Any]:
     }
 
 
-def _facts(member: FamilyMember) -> FamilyMemberFacts:
-    return FamilyMemberFacts(
-        member_id=member.id or 0,
-        is_child=member.is_child,
-        has_parental_responsibility=member.has_parental_responsibility,
-        sufficient_understanding=member.sufficient_understanding,
-        date_of_birth=member.date_of_birth,
-        contact_by_email=member.contact_by_email,
-    )
-
-
 def family_lines(family: list[FamilyRow]) -> list[dict[str, Any]]:
     """Each person: asked (with their answer) or not (with the reason), and who to ask in person."""
-    decisions = {d.member_id: d for d in who_is_asked([_facts(f.member) for f in family])}
+    decisions = {d.member_id: d for d in who_is_asked([family_facts(f.member) for f in family])}
     lines = []
     for row in family:
         decision = decisions.get(row.member.id or 0)
         invitation = row.invitation
+        if invitation is not None and invitation.ended_at is not None:
+            lines.append(_no_longer_asked(row))
+            continue
         lines.append(
             {
                 "member": row.member,
@@ -81,6 +73,26 @@ def family_lines(family: list[FamilyRow]) -> list[dict[str, Any]]:
             }
         )
     return lines
+
+
+_ENDED_WORDS = {
+    "removed": "removed from the family list",
+    "no_longer_asked": "their details changed, so they no longer need to be asked",
+}
+
+
+def _no_longer_asked(row: FamilyRow) -> dict[str, Any]:
+    """A person asked once who no longer is: their answer stays in the record, not here."""
+    assert row.invitation is not None
+    why = _ENDED_WORDS.get(row.invitation.ended_reason or "", "no longer asked")
+    return {
+        "member": row.member,
+        "invitation_id": None,
+        "asked": False,
+        "answer": None,
+        "in_person": False,
+        "reason": f"no longer asked: {why}",
+    }
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,7 @@ async def test_removing_someone_stops_their_link_and_keeps_their_answer(
     timeline = await client.get(f"/qa/requests/{request_id}")
     assert "Jonathan Quixley (Father) was no longer asked" in timeline.text
     assert "What they had answered (yes) stays in the record but no longer counts." in timeline.text
+    assert "Not asked: no longer asked: removed from the family list" in timeline.text
 
 
 async def test_removing_the_last_person_asked_is_refused(

@@ -15,7 +15,7 @@ from service.domain.staff import normalise_email
 from service.domain.states import Actor
 from service.domain.times import london_day
 from service.settings import Settings
-from service.store.locks import lock_conference, lock_family_member
+from service.store.locks import LockedConference, lock_conference, lock_family_member
 from service.store.tables import FamilyMember
 from service.usecases.family_corrections import bring_requests_up_to_date
 
@@ -106,6 +106,42 @@ _VALUES_KEPT = (
 )
 
 
+async def _record_and_follow(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    qa_user_id: int,
+    locked: LockedConference,
+    member: FamilyMember,
+    action: str,
+    details: dict[str, Any],
+    email_changed: bool = False,
+) -> FamilyMember:
+    """Audit QA's change to the family, let the asking follow it, and commit."""
+    await session.flush()
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.QA.value,
+        actor_id=qa_user_id,
+        action=action,
+        conference_id=member.conference_id,
+        details={"family_member_id": member.id, **details},
+    )
+    await bring_requests_up_to_date(
+        session,
+        settings=settings,
+        now=now,
+        qa_user_id=qa_user_id,
+        locked=locked,
+        member=member,
+        email_changed=email_changed,
+    )
+    await session.commit()
+    return member
+
+
 async def add_family_member(
     session: AsyncSession,
     *,
@@ -121,27 +157,16 @@ async def add_family_member(
     check_family_can_change(now=now, conference_start=locked.conference.starts_at)
     member = FamilyMember(conference_id=conference_id, created_at=now, **values)
     session.add(member)
-    await session.flush()
-    await append_audit(
-        session,
-        now=now,
-        actor_kind=Actor.QA.value,
-        actor_id=qa_user_id,
-        action="family_member_added",
-        conference_id=conference_id,
-        details={"family_member_id": member.id, **{k: values[k] for k in _VALUES_KEPT}},
-    )
-    await bring_requests_up_to_date(
+    return await _record_and_follow(
         session,
         settings=settings,
         now=now,
         qa_user_id=qa_user_id,
         locked=locked,
         member=member,
-        email_changed=False,
+        action="family_member_added",
+        details={k: values[k] for k in _VALUES_KEPT},
     )
-    await session.commit()
-    return member
 
 
 async def update_family_member(
@@ -161,34 +186,19 @@ async def update_family_member(
     changed = sorted(name for name, value in values.items() if getattr(member, name) != value)
     if not changed:
         return member
-    email_changed = "email" in changed
     for name in changed:
         setattr(member, name, values[name])
-    await session.flush()
-    await append_audit(
-        session,
-        now=now,
-        actor_kind=Actor.QA.value,
-        actor_id=qa_user_id,
-        action="family_member_changed",
-        conference_id=member.conference_id,
-        details={
-            "family_member_id": member.id,
-            "changed": changed,
-            **{k: values[k] for k in _VALUES_KEPT if k in changed},
-        },
-    )
-    await bring_requests_up_to_date(
+    return await _record_and_follow(
         session,
         settings=settings,
         now=now,
         qa_user_id=qa_user_id,
         locked=locked,
         member=member,
-        email_changed=email_changed,
+        action="family_member_changed",
+        details={"changed": changed, **{k: values[k] for k in _VALUES_KEPT if k in changed}},
+        email_changed="email" in changed,
     )
-    await session.commit()
-    return member
 
 
 async def remove_family_member(
@@ -204,24 +214,13 @@ async def remove_family_member(
     member, locked = held.member, held.locked
     check_family_can_change(now=now, conference_start=locked.conference.starts_at)
     member.removed_at = now
-    await session.flush()
-    await append_audit(
-        session,
-        now=now,
-        actor_kind=Actor.QA.value,
-        actor_id=qa_user_id,
-        action="family_member_removed",
-        conference_id=member.conference_id,
-        details={"family_member_id": member.id},
-    )
-    await bring_requests_up_to_date(
+    return await _record_and_follow(
         session,
         settings=settings,
         now=now,
         qa_user_id=qa_user_id,
         locked=locked,
         member=member,
-        email_changed=False,
+        action="family_member_removed",
+        details={},
     )
-    await session.commit()
-    return member

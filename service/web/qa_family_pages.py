@@ -48,9 +48,10 @@ router = APIRouter(prefix="/qa", include_in_schema=False)
 _FORM_FIELDS = {"date_of_birth": "date_of_birth_day"}
 
 
-async def _load_member(session: Any, family_member_id: int) -> FamilyMember:
+async def _member_at(session: Any, conference_id: int, family_member_id: int) -> FamilyMember:
+    """The family member, listed (and not removed) for this conference, or NotFound."""
     member = await session.get(FamilyMember, family_member_id)
-    if member is None or member.removed_at is not None:
+    if member is None or member.removed_at is not None or member.conference_id != conference_id:
         raise NotFound("There is no such family member.")
     assert isinstance(member, FamilyMember)
     return member
@@ -182,9 +183,7 @@ async def edit_family_member_page(
     session: ReadSessionDep,
 ) -> Response:
     """The form to correct a family member, filled in with what is recorded."""
-    member = await _load_member(session, member_id)
-    if member.conference_id != conference_id:
-        raise NotFound("There is no such family member.")
+    member = await _member_at(session, conference_id, member_id)
     conference = await load_conference(session, conference_id)
     return _family_form(request, conference, member, values=_values_of(member))
 
@@ -203,9 +202,7 @@ async def edit_family_member(
     """Save a correction; the family's invitations follow it."""
     form = await request.form()
     require_csrf(request, form.get(CSRF_FIELD))
-    member = await _load_member(read, member_id)
-    if member.conference_id != conference_id:
-        raise NotFound("There is no such family member.")
+    member = await _member_at(read, conference_id, member_id)
     conference = await load_conference(read, conference_id)
     details, errors = _read_family_form(form)
     status = 422
@@ -258,9 +255,7 @@ async def remove_family_member_page(
     session: ReadSessionDep,
 ) -> Response:
     """Ask whether QA is sure before removing someone."""
-    member = await _load_member(session, member_id)
-    if member.conference_id != conference_id:
-        raise NotFound("There is no such family member.")
+    member = await _member_at(session, conference_id, member_id)
     return _remove_page(request, member)
 
 
@@ -278,9 +273,7 @@ async def remove(
     """Remove a person added by mistake: their link stops, their answers stay in the record."""
     form = await request.form()
     require_csrf(request, form.get(CSRF_FIELD))
-    member = await _load_member(read, member_id)
-    if member.conference_id != conference_id:
-        raise NotFound("There is no such family member.")
+    member = await _member_at(read, conference_id, member_id)
     try:
         await remove_family_member(
             session,
@@ -293,7 +286,7 @@ async def remove(
         raise
     except DomainError as error:
         async with fresh_read(request) as fresh:
-            member = await _load_member(fresh, member_id)
+            member = await _member_at(fresh, conference_id, member_id)
         refusal = FieldError(NO_FIELD, error.message)
         return _remove_page(request, member, status=409, **error_context([refusal]))
     return RedirectResponse(f"/qa/conferences/{conference_id}?done=member_removed", status_code=303)

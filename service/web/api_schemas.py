@@ -149,6 +149,9 @@ class FamilyAnswerOut(BaseModel):
     asked_in_person: bool
     answer: Literal["yes", "no"] | None
     answered_at: AwareDatetime | None
+    # False once QA removed the person or changed their details so they need not be asked:
+    # their answer stays in the record but no longer counts.
+    still_asked: bool
 
 
 class RequestQaOut(RequestTraineeOut):

@@ -74,6 +74,7 @@ def request_for_qa(settings: Settings, row: RequestRow, family: list[FamilyRow])
                 asked_in_person=f.invitation.ask_in_person,
                 answer=f.invitation.current_answer,
                 answered_at=f.invitation.answered_at,
+                still_asked=f.invitation.ended_at is None,
             )
             for f in asked
             if f.invitation is not None

@@ -172,6 +172,9 @@ async def test_removing_someone_stops_their_link_and_keeps_their_answer(
         member = await session.get(FamilyMember, world.family_ids[1])
     assert [a.comment for a in kept] == ["Fine by me"]
     assert member is not None and member.removed_at is not None
+    seen = await client.get(f"/api/v1/observation-requests/{request_id}", headers=headers)
+    father = next(f for f in seen.json()["family"] if f["family_member_id"] == world.family_ids[1])
+    assert father["answer"] == "yes" and father["still_asked"] is False
     again = await client.delete(f"/api/v1/family-members/{world.family_ids[1]}", headers=headers)
     assert again.status_code == 404
     await sign_in(client, world.qa_email)

@@ -1,9 +1,15 @@
-"""The dispatcher: claims due outbox rows, sends them, and records what happened to each.
+"""The dispatcher: claims one due outbox row at a time, sends it, and records what happened.
 
-Claiming, sending and recording are separate steps: a claim is a short transaction that marks
-rows `sending` with a lease, the SMTP conversation holds no database lock, and each result is
-written in its own transaction. A dispatcher that dies mid-batch leaves rows whose lease runs
-out, and the next round takes them back.
+One sender per message. A message is claimed (marked `sending`, with a lease) in the same short
+transaction that records the result of the one before, immediately before it is sent, so a
+claim never waits behind a slow batch. While the SMTP conversation lasts, the lease is renewed;
+a dispatcher that cannot renew it (its database connection gone, or the row taken back) stops
+sending that message. Each claim raises `attempts`, and every later write about the message
+names the claim by that number, so a dispatcher whose claim was taken back changes nothing.
+
+A message whose fate is unknown (the connection broke after the data, the reply never came, or
+the dispatcher died mid-send) is tried again with the same Message-ID, as mail servers do, until
+it is sent or its attempts run out; then it is undeliverable and the failure hook runs.
 """
 
 import asyncio
@@ -48,7 +54,7 @@ class Dispatcher:
         *,
         clock: Callable[[], datetime],
         batch_size: int = 50,
-        lease_seconds: float = 300,
+        lease_seconds: float = 120,
         backoff_base_seconds: float = 30,
         backoff_cap_seconds: float = 3600,
         max_attempts: int | None = None,
@@ -67,24 +73,14 @@ class Dispatcher:
         self.on_permanent_failure = on_permanent_failure
 
     async def run_once(self) -> int:
-        """Claim one batch of due messages, send each, record each result; returns the count."""
-        rows = await self._claim()
-        # Each result is written while the next message is on its way: the SMTP conversation
-        # and the write overlap, but results are still recorded one at a time, in order, and
-        # every one before this round returns.
-        recording: asyncio.Task[None] | None = None
-        try:
-            for row in rows:
-                if recording is not None and recording.done():
-                    recording.result()  # a failed write stops the round before the next send
-                result = await self._attempt(row)
-                if recording is not None:
-                    await recording
-                recording = asyncio.create_task(self._record(row, result))
-        finally:
-            if recording is not None:
-                await recording
-        return len(rows)
+        """Send due messages, each claimed just before it goes, up to one batch; the count."""
+        handled = 0
+        row = await self._finish_and_claim(None, None, claim_next=True)
+        while row is not None:
+            handled += 1
+            result = await self._send_holding_lease(row)
+            row = await self._finish_and_claim(row, result, claim_next=handled < self.batch_size)
+        return handled
 
     async def run_forever(self, stop: asyncio.Event, interval_seconds: float) -> None:
         """Send due messages until `stop` is set, pausing between rounds when the queue is empty."""
@@ -113,8 +109,7 @@ class Dispatcher:
             seconds=min(self.backoff_cap_seconds, self.backoff_base_seconds * 2**exponent)
         )
 
-    async def _claim(self) -> list[OutboxMessage]:
-        now = self.clock()
+    def _due_query(self, now: datetime) -> Any:
         earlier = inspect(OutboxMessage).local_table.alias("earlier")
         # A message waits while an earlier one with its ordering key is still on its way, so a
         # calendar CANCEL never overtakes the REQUEST it cancels.
@@ -136,25 +131,79 @@ class Dispatcher:
                 col(OutboxMessage.lease_until) < now,
             ),
         )
-        query = (
+        return (
             select(OutboxMessage)
             .where(due, ~blocked)
             .order_by(col(OutboxMessage.id))
-            .limit(self.batch_size)
+            .limit(1)
             # PostgreSQL: concurrent dispatchers skip each other's rows instead of sharing them.
             # SQLite ignores this; there write transactions begin IMMEDIATE and so take turns.
             .with_for_update(skip_locked=True)
         )
+
+    async def _finish_and_claim(
+        self, row: OutboxMessage | None, result: _Result | None, *, claim_next: bool
+    ) -> OutboxMessage | None:
+        """Record `row`'s result and claim the next due message, in one short transaction."""
+        claimed: OutboxMessage | None = None
         async with self.sessions() as session, session.begin():
-            rows = list((await session.scalars(query)).all())
-            for row in rows:
-                row.status = DeliveryStatus.SENDING.value
-                row.lease_until = now + self.lease
-                row.attempts += 1
-            await session.flush()
-            # Detached with their loaded values, so sending needs no database connection.
-            session.expunge_all()
-        return rows
+            if row is not None and result is not None:
+                await self._record(session, row, result)
+            if claim_next:
+                now = self.clock()
+                claimed = await session.scalar(self._due_query(now))
+                if claimed is not None:
+                    claimed.status = DeliveryStatus.SENDING.value
+                    claimed.lease_until = now + self.lease
+                    claimed.attempts += 1
+                    await session.flush()
+                    # Detached with its loaded values: sending needs no database connection.
+                    session.expunge(claimed)
+        return claimed
+
+    async def _send_holding_lease(self, row: OutboxMessage) -> _Result | None:
+        """Send, renewing the lease meanwhile; None when the lease was lost and sending stopped."""
+        sending = asyncio.create_task(self._attempt(row))
+        renew_every = self.lease.total_seconds() / 3
+        while True:
+            done, _ = await asyncio.wait({sending}, timeout=renew_every)
+            if done:
+                return sending.result()
+            if not await self._renew(row):
+                sending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sending
+                logger.warning("outbox %s: lease lost while sending; stopped", row.id)
+                return None
+
+    def _this_claim(self, row: OutboxMessage) -> Any:
+        # Every claim raises `attempts`, so the pair names one claim of one message.
+        return and_(
+            col(OutboxMessage.id) == row.id,
+            col(OutboxMessage.status) == DeliveryStatus.SENDING.value,
+            col(OutboxMessage.attempts) == row.attempts,
+        )
+
+    async def _renew(self, row: OutboxMessage) -> bool:
+        """Extend this dispatcher's lease on `row`; False if the claim is no longer ours."""
+        lease_until = self.clock() + self.lease
+        try:
+            async with self.sessions() as session, session.begin():
+                renewed = await session.execute(
+                    update(OutboxMessage)
+                    .where(self._this_claim(row))
+                    .values(lease_until=lease_until)
+                    .execution_options(synchronize_session=False)
+                )
+        except Exception as error:
+            # Without the database the lease cannot be shown to hold: stop rather than risk
+            # a second sender once it runs out.
+            logger.error("outbox %s: lease renewal failed: %s", row.id, type(error).__name__)
+            return False
+        if renewed.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        row.lease_until = lease_until
+        return True
 
     async def _attempt(self, row: OutboxMessage) -> _Result:
         try:
@@ -164,7 +213,9 @@ class Dispatcher:
         except PermanentDeliveryError as error:
             return _Result(DeliveryStatus.PERMANENT_FAILURE, str(error))
         except UncertainDeliveryError as error:
-            return _Result(DeliveryStatus.UNCERTAIN, str(error))
+            # It may have arrived, or not: tried again with the same Message-ID, which lets
+            # the receiving side recognise a repeat, rather than never arriving anywhere.
+            return _Result(DeliveryStatus.TEMPORARY_FAILURE, f"delivery uncertain: {error}")
         except Exception as error:
             # A fault in a transport is retried like an outage; the type is logged, never the
             # text, which could quote the message.
@@ -172,7 +223,8 @@ class Dispatcher:
             return _Result(DeliveryStatus.TEMPORARY_FAILURE, f"unexpected {type(error).__name__}")
         return _Result(DeliveryStatus.SENT)
 
-    async def _record(self, row: OutboxMessage, result: _Result) -> None:
+    async def _record(self, session: AsyncSession, row: OutboxMessage, result: _Result) -> None:
+        """Write one result in the caller's transaction, if the claim is still this one's."""
         now = self.clock()
         status, error = result.status, result.error
         values: dict[str, Any] = {"lease_until": None, "last_error": error}
@@ -187,27 +239,20 @@ class Dispatcher:
         values["status"] = status.value
         if values["last_error"] is not None:
             values["last_error"] = values["last_error"][:500]
-        async with self.sessions() as session, session.begin():
-            # Compare-and-set on our own lease: if it ran out and another dispatcher took the
-            # row back, that dispatcher's result stands.
-            written = await session.execute(
-                update(OutboxMessage)
-                .where(
-                    col(OutboxMessage.id) == row.id,
-                    col(OutboxMessage.status) == DeliveryStatus.SENDING.value,
-                    col(OutboxMessage.lease_until) == row.lease_until,
-                )
-                .values(**values)
-                # Nothing in this session holds the row, so there is nothing to bring up to date.
-                .execution_options(synchronize_session=False)
-            )
-            if written.rowcount != 1:  # type: ignore[attr-defined]
-                logger.warning("outbox %s: lease lost before the result was recorded", row.id)
-                return
-            for name, value in values.items():
-                setattr(row, name, value)
-            if status is DeliveryStatus.PERMANENT_FAILURE and self.on_permanent_failure:
-                await self._after_permanent_failure(session, row)
+        written = await session.execute(
+            update(OutboxMessage)
+            .where(self._this_claim(row))
+            .values(**values)
+            # Nothing in this session holds the row, so there is nothing to bring up to date.
+            .execution_options(synchronize_session=False)
+        )
+        if written.rowcount != 1:  # type: ignore[attr-defined]
+            logger.warning("outbox %s: lease lost before the result was recorded", row.id)
+            return
+        for name, value in values.items():
+            setattr(row, name, value)
+        if status is DeliveryStatus.PERMANENT_FAILURE and self.on_permanent_failure:
+            await self._after_permanent_failure(session, row)
         logger.info("outbox %s (%s): %s, attempt %s", row.id, row.template, status, row.attempts)
 
     async def _after_permanent_failure(self, session: AsyncSession, row: OutboxMessage) -> None:

@@ -19,10 +19,10 @@ class DeliveryStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     TEMPORARY_FAILURE = "temporary_failure"
+    # Undeliverable: the server refused it for good, or every attempt failed. A message whose
+    # fate was unknown (the connection broke after the data) is tried again with the same
+    # Message-ID, so it ends here or in `sent`, never in doubt.
     PERMANENT_FAILURE = "permanent_failure"
-    # The connection broke after the server had the whole message: it may have been delivered,
-    # so it is never resent automatically; QA decides.
-    UNCERTAIN = "uncertain"
 
 
 # A later message with the same ordering key waits while an earlier one is in one of these.

@@ -15,7 +15,6 @@ from service.store.tables import Conference, ObservationRequest
 FINISHED_DELIVERY = (
     DeliveryStatus.SENT.value,
     DeliveryStatus.PERMANENT_FAILURE.value,
-    DeliveryStatus.UNCERTAIN.value,
 )
 
 

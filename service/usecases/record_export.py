@@ -92,7 +92,7 @@ def _person(
         if entry.action == "family_member_not_asked":
             reason = str(entry_details(entry).get("reason") or "no reason was recorded")
         if entry.action == "invitation_sent" and first_email is None and entry.id is not None:
-            first_email = delivery(emails.get(entry.id), to_reader=to_reader)
+            first_email = delivery(emails.get(entry.id), to_reader=to_reader, person=member.name)
     answers = [
         AnswerLine(
             at=answer.recorded_at,

@@ -62,9 +62,8 @@ _STATES = {
     DeliveryStatus.PENDING: "Waiting to be sent",
     DeliveryStatus.SENDING: "Being sent",
     DeliveryStatus.SENT: "Sent",
-    DeliveryStatus.TEMPORARY_FAILURE: "Still trying",
+    DeliveryStatus.TEMPORARY_FAILURE: "Trying again",
     DeliveryStatus.PERMANENT_FAILURE: "Could not be delivered",
-    DeliveryStatus.UNCERTAIN: "May not have arrived (the connection broke)",
 }
 
 

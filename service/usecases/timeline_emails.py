@@ -39,8 +39,18 @@ class Delivery:
     mark: Mark
 
 
-def delivery(email: EmailState | None, *, to_reader: bool = False) -> Delivery:
-    """Where an email is: sent, could not be delivered, still trying, or never sent."""
+def tries_so_far(attempts: int) -> str:
+    """'1 try so far', '3 tries so far'."""
+    return f"{attempts} {'try' if attempts == 1 else 'tries'} so far"
+
+
+def delivery(
+    email: EmailState | None, *, to_reader: bool = False, person: str | None = None
+) -> Delivery:
+    """Where an email is: sent, could not be delivered, trying again, or never sent.
+
+    `person` names who QA should ask in person instead when it could not be delivered.
+    """
     if email is None:
         return Delivery(
             "No email was sent: there was no email address to send it to.", Mark.STOPPED
@@ -49,19 +59,19 @@ def delivery(email: EmailState | None, *, to_reader: bool = False) -> Delivery:
     if status is DeliveryStatus.SENT and email.sent_at is not None:
         return Delivery(f"Email sent on {format_moment(email.sent_at)}.", Mark.DONE)
     if status is DeliveryStatus.PERMANENT_FAILURE:
-        advice = "" if to_reader else " Ask them in person instead."
-        return Delivery(f"The email could not be delivered.{advice}", Mark.STOPPED)
-    if status is DeliveryStatus.UNCERTAIN:
-        advice = "" if to_reader else " Check with them, or ask in person."
+        if to_reader:
+            return Delivery("The email could not be delivered.", Mark.STOPPED)
         return Delivery(
-            "The email may not have arrived: the connection broke while it was being sent."
-            + advice,
-            Mark.STOPPED,
+            f"The email could not be delivered: ask {person or 'them'} in person.", Mark.STOPPED
         )
     if not email.attempts:
         return Delivery("The email is waiting to be sent.", Mark.CURRENT)
+    if status is DeliveryStatus.SENDING:
+        return Delivery(
+            f"The email is being sent ({tries_so_far(email.attempts)}).", Mark.CURRENT
+        )
     return Delivery(
-        f"The email has not gone yet: still trying ({email.attempts} attempts so far).",
+        f"The email has not gone yet: trying again, {tries_so_far(email.attempts)}.",
         Mark.CURRENT,
     )
 

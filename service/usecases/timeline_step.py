@@ -80,7 +80,11 @@ class Step:
         return "the service, automatically"
 
     def email_line(self) -> tuple[str, Mark]:
-        sent = delivery(self.matches.emails.get(self.entry.id or 0), to_reader=self.for_reader)
+        sent = delivery(
+            self.matches.emails.get(self.entry.id or 0),
+            to_reader=self.for_reader,
+            person=self.member.name if self.member else None,
+        )
         return sent.sentence, sent.mark
 
 

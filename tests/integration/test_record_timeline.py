@@ -176,15 +176,11 @@ async def test_each_invitation_says_whether_its_email_went(
     await sign_in(client, world.qa_email)
     html = (await client.get(f"/qa/requests/{request_id}")).text
     assert "Email sent on Monday 23 November 2026 at 10:00am." in html
-    assert "The email could not be delivered. Ask them in person instead." in html
-    assert "still trying (2 attempts so far)" in html
-    # Handed over, then the connection broke: never sent again on its own, so QA must know.
-    await _set_delivery(database, child, status="uncertain", attempts=2)
+    assert "The email could not be delivered: ask Jonathan Quixley in person." in html
+    assert "The email has not gone yet: trying again, 2 tries so far." in html
+    await _set_delivery(database, child, status="temporary_failure", attempts=1)
     html = (await client.get(f"/qa/requests/{request_id}")).text
-    assert (
-        "The email may not have arrived: the connection broke while it was being sent. "
-        "Check with them, or ask in person."
-    ) in html
+    assert "The email has not gone yet: trying again, 1 try so far." in html
     assert re.search(
         r'app-timeline__item--stopped" id="entry-\d+">\s*<h3 class="app-timeline__title">'
         r"Jonathan Quixley \(Father\) was asked by email",

@@ -214,7 +214,6 @@ async def dispatcher_run(
     troubled = {
         DeliveryStatus.SENDING.value,
         DeliveryStatus.TEMPORARY_FAILURE.value,
-        DeliveryStatus.UNCERTAIN.value,
     }
     if troubled & set(counts):
         raise RuntimeError(f"the dispatcher left messages in these states: {counts}")

@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,9 +76,34 @@ def make_dispatcher(
         database.writer,
         make_transport(settings),
         clock=clock,
+        lease_seconds=settings.dispatch_lease_seconds,
         max_attempts=settings.max_delivery_attempts,
         on_permanent_failure=on_permanent_failure,
     )
+
+
+async def run_jobs(
+    settings: Settings,
+    database: Database,
+    stop: asyncio.Event,
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+) -> None:
+    """Run the scheduled jobs every `jobs_interval_seconds` until `stop` is set.
+
+    Its own task: however long a mail server keeps the dispatcher waiting, a request still
+    lapses at its deadline.
+    """
+    while not stop.is_set():
+        try:
+            done = await run_scheduled_jobs(database.writer, settings=settings, now=clock())
+            if any(done.values()):
+                logger.info("scheduled jobs: %s", done)
+        except Exception:
+            # One bad run must not stop the jobs for good; the next run tries again.
+            logger.exception("scheduled jobs failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=settings.jobs_interval_seconds)
 
 
 async def run_dispatcher(
@@ -88,20 +113,10 @@ async def run_dispatcher(
     *,
     clock: Callable[[], datetime] = _utc_now,
 ) -> None:
-    """Send the outbox and run the scheduled jobs until `stop` is set."""
+    """Send the outbox and, beside it in a task of their own, run the jobs, until `stop`."""
     dispatcher = make_dispatcher(settings, database, clock=clock)
-    jobs_due = clock()
-    while not stop.is_set():
-        try:
-            await dispatcher.run_once()
-            if clock() >= jobs_due:
-                done = await run_scheduled_jobs(database.writer, settings=settings, now=clock())
-                if any(done.values()):
-                    logger.info("scheduled jobs: %s", done)
-                jobs_due = clock() + timedelta(seconds=settings.jobs_interval_seconds)
-        except Exception:
-            # One bad round must not stop delivery for good; the next round tries again.
-            logger.exception("dispatcher round failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=settings.dispatch_interval_seconds)
-    await dispatcher.close()
+    async with asyncio.TaskGroup() as tasks:
+        tasks.create_task(run_jobs(settings, database, stop, clock=clock))
+        tasks.create_task(
+            dispatcher.run_forever(stop, interval_seconds=settings.dispatch_interval_seconds)
+        )

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     dev_mailbox_dir: Path = PROJECT_ROOT / "var" / "mail"
     dispatch_in_process: bool = True
     dispatch_interval_seconds: float = 2.0
+    # How long a dispatcher holds a message it is sending before another may take it back;
+    # renewed every third of it while the message is on its way.
+    dispatch_lease_seconds: float = Field(default=120.0, ge=1.0, le=3600.0)
     max_delivery_attempts: int = Field(default=12, ge=1, le=100)
 
     min_notice_working_days: int = Field(default=5, ge=0, le=60)

@@ -1,9 +1,11 @@
-"""The audit chain's state for QA's pages: the same walk as `cpc-observers verify-audit`, kept
-for a minute per process.
+"""The audit chain's state for QA's pages: the walk of `cpc-observers verify-audit`, carried on
+from where it last stopped, at most once a minute per process.
 
-The walk reads every entry (about 0.1 ms each: some 10 seconds at 100,000 entries), so pages
-show the last result and a fresh walk runs in the background once it is older than a minute.
-Only the first page after the process starts waits for it, and never for more than a moment.
+The first walk reads every entry (about 0.1 ms each: some 10 seconds at 100,000 entries); each
+later one checks that the last entry it saw is unchanged and walks only what was added since,
+hashing in a worker thread. Pages show the last result while a walk runs in the background;
+only the first page after the process starts waits for it, and never for more than a moment.
+A full walk of the whole chain is `cpc-observers verify-audit`.
 """
 
 import asyncio
@@ -65,8 +67,11 @@ class AuditChainWatch:
 
     async def _run(self) -> None:
         try:
+            # Carry on from the last point that held; after a break, walk it all again.
+            previous = self._state.check
+            after = previous.last if previous is not None and previous.holds else None
             async with self._sessions() as session:
-                check = await verify_audit_chain(session)
+                check = await verify_audit_chain(session, after=after)
             self._state = ChainState(check, self._clock())
             self._walked_at = self._monotonic()
         except Exception:

@@ -3,9 +3,12 @@
 from datetime import datetime
 
 import httpx
+import pytest
 
-from service.audit import append_audit
+from service import audit
+from service.audit import AuditCheck, append_audit
 from service.store.database import Database
+from service.store.tables import AuditEntry
 from service.usecases.audit_watch import AuditChainWatch
 from tests.integration.test_audit_log import _tamper
 from tests.support.clock import FrozenClock
@@ -86,3 +89,39 @@ async def test_the_first_view_does_not_wait_long_for_a_slow_walk(database: Datab
     while watch._walk is not None:
         await watch._walk
     assert (await watch.state()).checked_at == datetime.fromisoformat(NOW.isoformat())
+
+
+async def _walk_again(watch: AuditChainWatch, ticks: _Ticks) -> AuditCheck:
+    ticks.now += 61.0
+    await watch.state()
+    while watch._walk is not None:
+        await watch._walk
+    check = (await watch.state()).check
+    assert check is not None
+    return check
+
+
+async def test_each_walk_carries_on_from_the_last_and_still_sees_its_last_entry_change(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticks = _Ticks()
+    watch = AuditChainWatch(database.read_session, clock=FrozenClock(NOW), monotonic=ticks)
+    for _ in range(3):
+        await _add_entry(database)
+    assert (await _walk_again(watch, ticks)).entries_checked == 3
+    hashed: list[int] = []
+    real_hash = audit.compute_entry_hash
+
+    def counting(entry: AuditEntry) -> str:
+        hashed.append(entry.id or 0)
+        return real_hash(entry)
+
+    await _add_entry(database)
+    await _add_entry(database)
+    monkeypatch.setattr(audit, "compute_entry_hash", counting)
+    again = await _walk_again(watch, ticks)
+    assert (again.holds, again.entries_checked) == (True, 5)
+    assert hashed == [4, 5], "only the entries added since the last walk are hashed again"
+    await _tamper(database, "UPDATE audit_entry SET actor_id = '99' WHERE id = 5")
+    broken = await _walk_again(watch, ticks)
+    assert not broken.holds and broken.first_altered_id == 5

@@ -141,10 +141,14 @@ async def verify_audit_chain(
     the pages served meanwhile.
     """
     if after is not None:
-        still = await session.scalar(
-            select(col(AuditEntry.entry_hash)).where(col(AuditEntry.id) == after.entry_id)
-        )
-        if still != after.entry_hash:
+        # The entry a walk carries on from is hashed again too: were it rewritten (its seal
+        # recomputed or not), everything checked after it would hang from a changed link.
+        still = await session.get(AuditEntry, after.entry_id, populate_existing=True)
+        if (
+            still is None
+            or still.entry_hash != after.entry_hash
+            or compute_entry_hash(still) != after.entry_hash
+        ):
             return AuditCheck(
                 False, after.entries, after.entry_id, "was changed or removed since it was checked"
             )

@@ -121,7 +121,7 @@ async def test_each_walk_carries_on_from_the_last_and_still_sees_its_last_entry_
     monkeypatch.setattr(audit, "compute_entry_hash", counting)
     again = await _walk_again(watch, ticks)
     assert (again.holds, again.entries_checked) == (True, 5)
-    assert hashed == [4, 5], "only the entries added since the last walk are hashed again"
+    assert hashed == [3, 4, 5], "the last entry seen, then only the entries added since"
     await _tamper(database, "UPDATE audit_entry SET actor_id = '99' WHERE id = 5")
     broken = await _walk_again(watch, ticks)
     assert not broken.holds and broken.first_altered_id == 5

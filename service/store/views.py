@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from notifications.outbox import DeliveryStatus, OutboxMessage
 from service.domain.states import RequestStatus
 from service.store.tables import (
     Conference,
@@ -157,3 +159,33 @@ async def staff_page(
         .offset(offset)
     )
     return list(rows)
+
+
+async def requests_with_undelivered_family_mail(
+    session: AsyncSession, *, request_ids: list[int]
+) -> set[int]:
+    """Which of these requests have a family email that could not be delivered.
+
+    A later email to the same address that went (a new link after QA fixed a typo, say)
+    settles it.
+    """
+    if not request_ids:
+        return set()
+    later = aliased(OutboxMessage)
+    settled = exists().where(
+        col(later.request_id) == col(OutboxMessage.request_id),
+        col(later.to_address) == col(OutboxMessage.to_address),
+        col(later.id) > col(OutboxMessage.id),
+        col(later.status) == DeliveryStatus.SENT.value,
+    )
+    rows = await session.scalars(
+        select(col(OutboxMessage.request_id))
+        .where(
+            col(OutboxMessage.request_id).in_(request_ids),
+            col(OutboxMessage.recipient_role) == "family",
+            col(OutboxMessage.status) == DeliveryStatus.PERMANENT_FAILURE.value,
+            ~settled,
+        )
+        .distinct()
+    )
+    return {request_id for request_id in rows if request_id is not None}

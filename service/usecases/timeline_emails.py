@@ -67,12 +67,27 @@ def delivery(
     if not email.attempts:
         return Delivery("The email is waiting to be sent.", Mark.CURRENT)
     if status is DeliveryStatus.SENDING:
-        return Delivery(
-            f"The email is being sent ({tries_so_far(email.attempts)}).", Mark.CURRENT
-        )
+        return Delivery(f"The email is being sent ({tries_so_far(email.attempts)}).", Mark.CURRENT)
     return Delivery(
         f"The email has not gone yet: trying again, {tries_so_far(email.attempts)}.",
         Mark.CURRENT,
+    )
+
+
+def latest_link_email(emails: list[EmailState], address: str | None) -> EmailState | None:
+    """The newest email that carried a family member their link, to this address."""
+    if not address:
+        return None
+    return max(
+        (
+            email
+            for email in emails
+            if email.recipient_role == "family"
+            and email.to_address.lower() == address.lower()
+            and any(email.template.startswith(kind) for kind in LINK_EMAILS.values())
+        ),
+        key=lambda email: email.id,
+        default=None,
     )
 
 

@@ -60,6 +60,22 @@ def _asked(step: Step) -> EntryWords:
     )
 
 
+def _undeliverable(step: Step) -> EntryWords:
+    person = step.member
+    if person is None:
+        return EntryWords(
+            "An email to the family could not be delivered: QA was told, to ask in person",
+            (),
+            Mark.STOPPED,
+        )
+    tries = step.details.get("attempts")
+    why = f"It was tried {tries} times." if isinstance(tries, int) and tries > 1 else ""
+    lines = tuple(
+        line for line in (why, f"The QA Service was told: ask {person.name} in person.") if line
+    )
+    return EntryWords(f"An email to {step.who()} could not be delivered", lines, Mark.STOPPED)
+
+
 def _simple(
     title: str, reader_title: str | None = None, mark: Mark = Mark.DONE
 ) -> Callable[[Step], EntryWords]:
@@ -158,11 +174,7 @@ _WORDS: dict[str, Callable[[Step], EntryWords]] = {
     "chair_check_missing": _chair_missing,
     "record_exported": _exported,
     # The entry names the email, not the person, so a family member's copy leaves it out.
-    "family_email_undeliverable": _simple(
-        "An email to the family could not be delivered: QA was told, to ask in person",
-        None,
-        Mark.STOPPED,
-    ),
+    "family_email_undeliverable": _undeliverable,
 }
 _FOR_QA_ONLY = frozenset(
     {"chair_check_missing", "family_email_undeliverable", "conference_closed_after_no"}

@@ -2,13 +2,15 @@
 
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from notifications.outbox import OutboxMessage
 from service.audit import append_audit
 from service.domain.states import Actor
 from service.settings import Settings
-from service.store.tables import Conference, ObservationRequest
+from service.store.tables import Conference, FamilyMember, ObservationRequest
 from service.usecases.mail import send_email, staff_request_url
 
 
@@ -22,6 +24,17 @@ async def tell_qa_email_undeliverable(
     conference = await session.get(Conference, request.conference_id) if request else None
     if request is None or conference is None:
         return
+    # The outbox knows only the address: the person is whoever in the family has it, so the
+    # record and QA's pages can name who to ask in person.
+    member_id = await session.scalar(
+        select(col(FamilyMember.id))
+        .where(
+            col(FamilyMember.conference_id) == conference.id,
+            func.lower(col(FamilyMember.email)) == message.to_address.lower(),
+        )
+        .order_by(col(FamilyMember.removed_at).is_not(None), col(FamilyMember.id))
+        .limit(1)
+    )
     await append_audit(
         session,
         now=now,
@@ -30,7 +43,12 @@ async def tell_qa_email_undeliverable(
         action="family_email_undeliverable",
         request_id=request.id,
         conference_id=conference.id,
-        details={"outbox_message_id": message.id, "template": message.template},
+        details={
+            "outbox_message_id": message.id,
+            "template": message.template,
+            "family_member_id": member_id,
+            "attempts": message.attempts,
+        },
     )
     await send_email(
         session,

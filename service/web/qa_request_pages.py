@@ -16,7 +16,13 @@ from service.domain.states import Actor
 from service.domain.times import format_moment
 from service.settings import Settings
 from service.store.tables import StaffUser
-from service.store.views import PAGE_SIZE, family_for_request, request_row, requests_page
+from service.store.views import (
+    PAGE_SIZE,
+    family_for_request,
+    request_row,
+    requests_page,
+    requests_with_undelivered_family_mail,
+)
 from service.usecases.consent_requests import approve_request
 from service.usecases.deadlines import answers_needed_by
 from service.usecases.family_answers import TextShown, record_answer
@@ -62,6 +68,9 @@ async def requests_list(
         session, statuses=FILTERS[status][1], before_id=before_id, limit=PAGE_SIZE + 1
     )
     shown = rows[:PAGE_SIZE]
+    undelivered = await requests_with_undelivered_family_mail(
+        session, request_ids=[row.request.id for row in shown if row.request.id is not None]
+    )
     return render_page(
         request,
         "pages/qa/requests.html",
@@ -69,7 +78,7 @@ async def requests_list(
         filters=[(name, label) for name, (label, _) in FILTERS.items()],
         current=status,
         current_label=FILTERS[status][0],
-        rows=[list_row(settings, row) for row in shown],
+        rows=[list_row(settings, row, undelivered=row.request.id in undelivered) for row in shown],
         next_before_id=shown[-1].request.id if len(rows) > PAGE_SIZE else None,
     )
 

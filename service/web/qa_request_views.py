@@ -6,15 +6,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.outbox import DeliveryStatus
 from service.domain.consent import who_is_asked
 from service.domain.errors import NotFound
 from service.domain.states import FINISHED_STATUSES, OPEN_STATUSES, RequestStatus
 from service.settings import Settings
+from service.store.record_queries import EmailState
+from service.store.tables import FamilyMember
 from service.store.views import FamilyRow, RequestRow, family_for_request, request_row
 from service.usecases.asking import family_facts
 from service.usecases.deadlines import answers_needed_by
 from service.usecases.record import record_for_row
 from service.usecases.timeline import build_timeline
+from service.usecases.timeline_emails import delivery, latest_link_email
 from service.web.qa_common import status_tag
 from service.web.qa_forms import LONDON
 from service.web.record_pdf import pdf_available
@@ -36,9 +40,10 @@ DONE = {
 _ANSWER_WORDS = {"yes": "Yes", "no": "No"}
 
 
-def list_row(settings: Settings, row: RequestRow) -> dict[str, Any]:
-    """One line of the requests table."""
+def list_row(settings: Settings, row: RequestRow, *, undelivered: bool = False) -> dict[str, Any]:
+    """One line of the requests table; `undelivered` flags a family email that did not go."""
     return {
+        "undelivered": undelivered,
         "id": row.request.id,
         "reference": row.conference.reference,
         "starts_at": row.conference.starts_at,
@@ -48,7 +53,16 @@ def list_row(settings: Settings, row: RequestRow) -> dict[str, Any]:
     }
 
 
-def family_lines(family: list[FamilyRow]) -> list[dict[str, Any]]:
+def _delivery_words(member: FamilyMember, emails: list[EmailState]) -> tuple[str | None, bool]:
+    """How the person's latest link email fared, and whether it could not be delivered."""
+    email = latest_link_email(emails, member.email)
+    if email is None:
+        return None, False
+    words = delivery(email, person=member.name)
+    return words.sentence, email.status == DeliveryStatus.PERMANENT_FAILURE.value
+
+
+def family_lines(family: list[FamilyRow], emails: list[EmailState]) -> list[dict[str, Any]]:
     """Each person: asked (with their answer) or not (with the reason), and who to ask in person."""
     decisions = {d.member_id: d for d in who_is_asked([family_facts(f.member) for f in family])}
     lines = []
@@ -58,6 +72,12 @@ def family_lines(family: list[FamilyRow]) -> list[dict[str, Any]]:
         if invitation is not None and invitation.ended_at is not None:
             lines.append(_no_longer_asked(row))
             continue
+        in_person = (
+            invitation.ask_in_person if invitation else bool(decision and decision.ask_in_person)
+        )
+        sentence, undelivered = (
+            _delivery_words(row.member, emails) if invitation and not in_person else (None, False)
+        )
         lines.append(
             {
                 "member": row.member,
@@ -66,10 +86,10 @@ def family_lines(family: list[FamilyRow]) -> list[dict[str, Any]]:
                 "answer": _ANSWER_WORDS.get(invitation.current_answer or "", "Not answered yet")
                 if invitation
                 else None,
-                "in_person": invitation.ask_in_person
-                if invitation
-                else bool(decision and decision.ask_in_person),
+                "in_person": in_person,
                 "reason": decision.reason if decision else "",
+                "delivery": sentence,
+                "undelivered": undelivered,
             }
         )
     return lines
@@ -133,9 +153,9 @@ async def request_view(
     family = await family_for_request(
         session, conference_id=row.conference.id, request_id=request_id
     )
-    lines = family_lines(family)
-    invited = [line for line in lines if line["invitation_id"] is not None]
     record = await record_for_row(session, settings=settings, row=row, family=family)
+    lines = family_lines(family, record.emails)
+    invited = [line for line in lines if line["invitation_id"] is not None]
     return {
         "page_title": f"Request to observe conference {row.conference.reference}",
         "row": row,

@@ -251,16 +251,26 @@ async def test_an_undelivered_family_email_shows_on_qa_timeline_but_not_in_a_fam
             )
         )
         assert bounced is not None
-        # What the dispatcher's hook does when the mail server refuses the address for good.
+        # What the dispatcher does when the mail server refuses the address for good.
+        bounced.status, bounced.attempts = "permanent_failure", 3
         await tell_qa_email_undeliverable(session, settings=settings, now=clock(), message=bounced)
         await session.commit()
     await sign_in(client, world.qa_email)
-    wording = "An email to the family could not be delivered: QA was told, to ask in person"
-    assert wording in (await client.get(f"/qa/requests/{request_id}")).text
+    page = (await client.get(f"/qa/requests/{request_id}")).text
+    assert "An email to Jonathan Quixley (Father) could not be delivered" in page
+    assert "It was tried 3 times." in page
+    assert "The QA Service was told: ask Jonathan Quixley in person." in page
+    # The family table says it beside the person, not only the timeline far below.
+    table = page[: page.index("app-timeline")]
+    assert "Not delivered" in table
+    assert "The email could not be delivered: ask Jonathan Quixley in person." in table
+    listed = (await client.get("/qa?status=seeking_consent")).text
+    assert "Email not delivered: ask in person" in listed
     family_copy = f"/qa/requests/{request_id}/record/family/{world.family_ids[1]}"
     copy = await client.get(family_copy)
     assert copy.status_code == 200
-    assert "could not be delivered: QA was told" not in copy.text
+    assert "The QA Service was told" not in copy.text
+    assert "An email to" not in copy.text
     assert "Recorded: family email undeliverable" not in copy.text
 
 

@@ -1,5 +1,6 @@
 """A real SMTP server for tests: aiosmtpd on 127.0.0.1, answering as each test scripts it."""
 
+import asyncio
 import socket
 import threading
 from collections import defaultdict
@@ -13,6 +14,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 DROP = "DROP"  # a scripted reply meaning: take the message, then hang up without answering
+HANG = "HANG"  # a scripted reply meaning: take the message, then say nothing for `hang_seconds`
 
 
 @dataclass
@@ -45,6 +47,9 @@ class RecordingHandler:
     received: list[Received] = field(default_factory=list)
     rcpt_replies: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     data_replies: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # A slow server: seconds to wait after the data before answering, per address ("*": all).
+    delays: dict[str, float] = field(default_factory=dict)
+    hang_seconds: float = 2.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(
@@ -64,6 +69,13 @@ class RecordingHandler:
             address = envelope.rcpt_tos[0]
             scripted = self.data_replies[address]
             reply = scripted.pop(0) if scripted else "250 Message accepted for delivery"
+            delay = self.delays.get(address, self.delays.get("*", 0.0))
+        if delay:
+            await asyncio.sleep(delay)
+        if reply == HANG:
+            # The message is taken; the answer comes only after the client stopped waiting.
+            await asyncio.sleep(self.hang_seconds)
+            reply = "250 Message accepted for delivery"
         if reply.startswith("250") or reply == DROP:
             received = Received(
                 session.peer, envelope.mail_from, list(envelope.rcpt_tos), envelope.content

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, inspect, or_, select, update
+from sqlalchemy import and_, exists, func, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -109,7 +109,13 @@ class Dispatcher:
             seconds=min(self.backoff_cap_seconds, self.backoff_base_seconds * 2**exponent)
         )
 
-    def _due_query(self, now: datetime) -> Any:
+    def _due_queries(self, now: datetime) -> list[Any]:
+        """One query per way a message can be due, each walking the (status, id) index.
+
+        Asked as one query with OR, the database gathers and sorts every due message to find
+        the oldest: cheap for one claim a batch, but a claim per message made that sort the
+        dispatcher's main cost whenever a backlog had built up.
+        """
         earlier = inspect(OutboxMessage).local_table.alias("earlier")
         # A message waits while an earlier one with its ordering key is still on its way, so a
         # calendar CANCEL never overtakes the REQUEST it cancels.
@@ -118,28 +124,46 @@ class Dispatcher:
             earlier.c.id < col(OutboxMessage.id),
             earlier.c.status.in_([status.value for status in UNFINISHED_STATUSES]),
         )
-        due = or_(
-            and_(
-                col(OutboxMessage.status).in_(
-                    [DeliveryStatus.PENDING.value, DeliveryStatus.TEMPORARY_FAILURE.value]
-                ),
-                col(OutboxMessage.next_attempt_at) <= now,
-            ),
+        status = col(OutboxMessage.status)
+        # Compared through coalesce so that SQLite, which keeps no statistics, walks the
+        # (status, id) index in id order rather than sorting what (status, next_attempt_at)
+        # finds.
+        due_now = func.coalesce(col(OutboxMessage.next_attempt_at), now) <= now
+        ways_to_be_due = [
+            and_(status == DeliveryStatus.PENDING.value, due_now),
+            and_(status == DeliveryStatus.TEMPORARY_FAILURE.value, due_now),
             # A dispatcher that died mid-send left these; its lease has run out.
-            and_(
-                col(OutboxMessage.status) == DeliveryStatus.SENDING.value,
-                col(OutboxMessage.lease_until) < now,
-            ),
-        )
-        return (
+            and_(status == DeliveryStatus.SENDING.value, col(OutboxMessage.lease_until) < now),
+        ]
+        return [
             select(OutboxMessage)
             .where(due, ~blocked)
             .order_by(col(OutboxMessage.id))
             .limit(1)
-            # PostgreSQL: concurrent dispatchers skip each other's rows instead of sharing them.
-            # SQLite ignores this; there write transactions begin IMMEDIATE and so take turns.
+            # PostgreSQL: concurrent dispatchers skip each other's rows instead of sharing
+            # them. SQLite ignores this; there write transactions begin IMMEDIATE, one at a time.
             .with_for_update(skip_locked=True)
-        )
+            for due in ways_to_be_due
+        ]
+
+    async def _claim_oldest_due(self, session: AsyncSession) -> OutboxMessage | None:
+        """Mark the oldest due message `sending` under a fresh lease (caller's transaction)."""
+        now = self.clock()
+        candidates: list[OutboxMessage] = [
+            row
+            for query in self._due_queries(now)
+            if (row := await session.scalar(query)) is not None
+        ]
+        if not candidates:
+            return None
+        claimed = min(candidates, key=lambda row: row.id or 0)
+        claimed.status = DeliveryStatus.SENDING.value
+        claimed.lease_until = now + self.lease
+        claimed.attempts += 1
+        await session.flush()
+        # Detached with its loaded values: sending needs no database connection.
+        session.expunge(claimed)
+        return claimed
 
     async def _finish_and_claim(
         self, row: OutboxMessage | None, result: _Result | None, *, claim_next: bool
@@ -150,15 +174,7 @@ class Dispatcher:
             if row is not None and result is not None:
                 await self._record(session, row, result)
             if claim_next:
-                now = self.clock()
-                claimed = await session.scalar(self._due_query(now))
-                if claimed is not None:
-                    claimed.status = DeliveryStatus.SENDING.value
-                    claimed.lease_until = now + self.lease
-                    claimed.attempts += 1
-                    await session.flush()
-                    # Detached with its loaded values: sending needs no database connection.
-                    session.expunge(claimed)
+                claimed = await self._claim_oldest_due(session)
         return claimed
 
     async def _send_holding_lease(self, row: OutboxMessage) -> _Result | None:

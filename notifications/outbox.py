@@ -39,6 +39,8 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
     __table_args__ = (
         Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
+        # The dispatcher claims the oldest due message of each status (migration 0005).
+        Index("ix_outbox_message_status_id", "status", "id"),
         # Clearing old bodies looks only at rows not yet cleared (migration 0002).
         Index("ix_outbox_message_bodies_cleared_at_status", "bodies_cleared_at", "status"),
     )

@@ -1,11 +1,11 @@
-"""The dispatcher: claims one due outbox row at a time, sends it, and records what happened.
+"""The dispatcher: claims due outbox rows, sends each under a lease it holds, records the result.
 
-One sender per message. A message is claimed (marked `sending`, with a lease) in the same short
-transaction that records the result of the one before, immediately before it is sent, so a
-claim never waits behind a slow batch. While the SMTP conversation lasts, the lease is renewed;
-a dispatcher that cannot renew it (its database connection gone, or the row taken back) stops
-sending that message. Each claim raises `attempts`, and every later write about the message
-names the claim by that number, so a dispatcher whose claim was taken back changes nothing.
+One sender per message. A round claims a batch (marks the rows `sending` with a lease), then
+renews each message's lease immediately before sending it, in the same short transaction that
+records the result of the one before, and keeps renewing it while the SMTP conversation lasts.
+A message whose lease could not be renewed (it ran out and another dispatcher took the message
+back) is left to that dispatcher. Each claim raises `attempts`, and every later write about the
+message names the claim by that number, so a dispatcher that lost its claim changes nothing.
 
 A message whose fate is unknown (the connection broke after the data, the reply never came, or
 the dispatcher died mid-send) is tried again with the same Message-ID, as mail servers do, until
@@ -73,14 +73,23 @@ class Dispatcher:
         self.on_permanent_failure = on_permanent_failure
 
     async def run_once(self) -> int:
-        """Send due messages, each claimed just before it goes, up to one batch; the count."""
-        handled = 0
-        row = await self._finish_and_claim(None, None, claim_next=True)
-        while row is not None:
-            handled += 1
+        """Claim a batch of due messages and send each under a lease renewed just before it."""
+        rows = await self._claim_batch()
+        finished: tuple[OutboxMessage, _Result] | None = None
+        for position, row in enumerate(rows):
+            # The first was claimed a moment ago; each later one is renewed now, or skipped
+            # if its lease ran out and another dispatcher has it.
+            if position > 0 and not await self._record_and_renew(finished, row):
+                finished = None
+                logger.warning("outbox %s: taken back by another dispatcher; skipped", row.id)
+                continue
+            finished = None
             result = await self._send_holding_lease(row)
-            row = await self._finish_and_claim(row, result, claim_next=handled < self.batch_size)
-        return handled
+            if result is not None:
+                finished = (row, result)
+        if finished is not None:
+            await self._record_and_renew(finished, None)
+        return len(rows)
 
     async def run_forever(self, stop: asyncio.Event, interval_seconds: float) -> None:
         """Send due messages until `stop` is set, pausing between rounds when the queue is empty."""
@@ -113,8 +122,7 @@ class Dispatcher:
         """One query per way a message can be due, each walking the (status, id) index.
 
         Asked as one query with OR, the database gathers and sorts every due message to find
-        the oldest: cheap for one claim a batch, but a claim per message made that sort the
-        dispatcher's main cost whenever a backlog had built up.
+        the oldest, which grows with a backlog; each of these stops after one batch.
         """
         earlier = inspect(OutboxMessage).local_table.alias("earlier")
         # A message waits while an earlier one with its ordering key is still on its way, so a
@@ -139,43 +147,43 @@ class Dispatcher:
             select(OutboxMessage)
             .where(due, ~blocked)
             .order_by(col(OutboxMessage.id))
-            .limit(1)
             # PostgreSQL: concurrent dispatchers skip each other's rows instead of sharing
             # them. SQLite ignores this; there write transactions begin IMMEDIATE, one at a time.
             .with_for_update(skip_locked=True)
             for due in ways_to_be_due
         ]
 
-    async def _claim_oldest_due(self, session: AsyncSession) -> OutboxMessage | None:
-        """Mark the oldest due message `sending` under a fresh lease (caller's transaction)."""
+    async def _claim_batch(self) -> list[OutboxMessage]:
+        """Mark the oldest due messages `sending` under a fresh lease, oldest first."""
         now = self.clock()
-        candidates: list[OutboxMessage] = [
-            row
-            for query in self._due_queries(now)
-            if (row := await session.scalar(query)) is not None
-        ]
-        if not candidates:
-            return None
-        claimed = min(candidates, key=lambda row: row.id or 0)
-        claimed.status = DeliveryStatus.SENDING.value
-        claimed.lease_until = now + self.lease
-        claimed.attempts += 1
-        await session.flush()
-        # Detached with its loaded values: sending needs no database connection.
-        session.expunge(claimed)
-        return claimed
-
-    async def _finish_and_claim(
-        self, row: OutboxMessage | None, result: _Result | None, *, claim_next: bool
-    ) -> OutboxMessage | None:
-        """Record `row`'s result and claim the next due message, in one short transaction."""
-        claimed: OutboxMessage | None = None
         async with self.sessions() as session, session.begin():
-            if row is not None and result is not None:
-                await self._record(session, row, result)
-            if claim_next:
-                claimed = await self._claim_oldest_due(session)
-        return claimed
+            found: dict[int, OutboxMessage] = {}
+            for query in self._due_queries(now):
+                for row in await session.scalars(query.limit(self.batch_size)):
+                    found[row.id or 0] = row
+            rows = [found[key] for key in sorted(found)[: self.batch_size]]
+            for row in rows:
+                row.status = DeliveryStatus.SENDING.value
+                row.lease_until = now + self.lease
+                row.attempts += 1
+            await session.flush()
+            # Detached with their loaded values, so sending needs no database connection.
+            session.expunge_all()
+        return rows
+
+    async def _record_and_renew(
+        self, finished: tuple[OutboxMessage, _Result] | None, upcoming: OutboxMessage | None
+    ) -> bool:
+        """Record one result and renew the next message's lease in one short transaction.
+
+        True when the next message's lease is this dispatcher's (or there is none).
+        """
+        async with self.sessions() as session, session.begin():
+            if finished is not None:
+                await self._record(session, *finished)
+            if upcoming is None:
+                return True
+            return await self._extend_lease(session, upcoming)
 
     async def _send_holding_lease(self, row: OutboxMessage) -> _Result | None:
         """Send, renewing the lease meanwhile; None when the lease was lost and sending stopped."""
@@ -200,26 +208,30 @@ class Dispatcher:
             col(OutboxMessage.attempts) == row.attempts,
         )
 
-    async def _renew(self, row: OutboxMessage) -> bool:
-        """Extend this dispatcher's lease on `row`; False if the claim is no longer ours."""
+    async def _extend_lease(self, session: AsyncSession, row: OutboxMessage) -> bool:
+        """Extend this dispatcher's lease on `row`; False if the claim is no longer this one."""
         lease_until = self.clock() + self.lease
+        renewed = await session.execute(
+            update(OutboxMessage)
+            .where(self._this_claim(row))
+            .values(lease_until=lease_until)
+            .execution_options(synchronize_session=False)
+        )
+        if renewed.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        row.lease_until = lease_until
+        return True
+
+    async def _renew(self, row: OutboxMessage) -> bool:
+        """Renew the lease while a message is on its way, in a transaction of its own."""
         try:
             async with self.sessions() as session, session.begin():
-                renewed = await session.execute(
-                    update(OutboxMessage)
-                    .where(self._this_claim(row))
-                    .values(lease_until=lease_until)
-                    .execution_options(synchronize_session=False)
-                )
+                return await self._extend_lease(session, row)
         except Exception as error:
             # Without the database the lease cannot be shown to hold: stop rather than risk
             # a second sender once it runs out.
             logger.error("outbox %s: lease renewal failed: %s", row.id, type(error).__name__)
             return False
-        if renewed.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-        row.lease_until = lease_until
-        return True
 
     async def _attempt(self, row: OutboxMessage) -> _Result:
         try:

@@ -35,6 +35,22 @@ def _comma_list(value: object) -> object:
     return value
 
 
+MIN_KEY_LENGTH = 32
+# Keys that appear in this repository, its documentation or its tests: public, so never safe.
+PUBLIC_KEYS = frozenset({DEVELOPMENT_SECRET_KEY})
+
+
+def weak_key_problem(key: str) -> str | None:
+    """Why a key must not be used in production, or None when it is long and not public."""
+    if key in PUBLIC_KEYS:
+        return "is a public development key: anyone could use it to forge sign-ins and links."
+    if len(key) < MIN_KEY_LENGTH:
+        return f"must be at least {MIN_KEY_LENGTH} characters long in production."
+    if len(set(key)) < 8:
+        return "is too predictable: use a long random value, such as `openssl rand -base64 48`."
+    return None
+
+
 class Settings(BaseSettings):
     """Every setting the service reads; each is documented in the README."""
 
@@ -75,20 +91,40 @@ class Settings(BaseSettings):
     mail_body_retention_days: int = Field(default=30, ge=0)
     trainee_email_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
     session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
+    # Every request body is read in full before any route runs, within these bounds.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
+    # The interactive API pages (/docs, /redoc); off in production unless turned on. The
+    # OpenAPI document itself stays at /openapi.json.
+    api_docs: bool | None = None
 
     _split_previous = field_validator("previous_secret_keys", mode="before")(_comma_list)
     _split_domains = field_validator("trainee_email_domains", mode="before")(_comma_list)
 
     @model_validator(mode="after")
-    def _refuse_development_secret_in_production(self) -> "Settings":
-        if self.env is Environment.PRODUCTION and self.secret_key == DEVELOPMENT_SECRET_KEY:
+    def _refuse_weak_keys_in_production(self) -> "Settings":
+        if self.env is not Environment.PRODUCTION:
+            return self
+        if self.secret_key == DEVELOPMENT_SECRET_KEY:
             raise ValueError(
                 "CPC_SECRET_KEY is still the development key. Set CPC_SECRET_KEY to a long random "
                 "value (for example from `openssl rand -base64 48`) before running in production."
             )
-        if self.env is Environment.PRODUCTION and len(self.secret_key) < 32:
-            raise ValueError("CPC_SECRET_KEY must be at least 32 characters long in production.")
+        problem = weak_key_problem(self.secret_key)
+        if problem:
+            raise ValueError(f"CPC_SECRET_KEY {problem}")
+        for number, key in enumerate(self.previous_secret_keys, start=1):
+            # An older key still signs valid sign-ins and links: a weak or public one would
+            # let anyone forge them, however strong the current key is.
+            problem = weak_key_problem(key)
+            if problem:
+                raise ValueError(f"Key {number} of CPC_PREVIOUS_SECRET_KEYS {problem}")
         return self
+
+    @property
+    def api_docs_shown(self) -> bool:
+        """Whether /docs and /redoc are served: by default only in development."""
+        return self.api_docs if self.api_docs is not None else self.is_development
 
     @property
     def is_development(self) -> bool:

@@ -1,5 +1,6 @@
 """Rules about the observer: one at a time, the confidentiality promise, and timing."""
 
+import re
 from datetime import datetime, timedelta
 
 from service.domain.errors import (
@@ -8,6 +9,7 @@ from service.domain.errors import (
     ConferenceAlreadyTaken,
     IllegalTransition,
     InvalidConferenceTime,
+    InvalidInput,
 )
 from service.domain.times import format_moment, require_aware
 
@@ -77,4 +79,22 @@ def check_family_not_asked_again(*, family_said_no: bool) -> None:
         raise IllegalTransition(
             "Someone in the family has said no to an observer at this conference, so the "
             "family cannot be asked again."
+        )
+
+
+# A scheme, "www.", or a name ending in a common top-level domain (including an email address).
+_WEB_ADDRESS = re.compile(
+    r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|"
+    r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|uk|gov|nhs|io|co|info|biz|me|ly|app|xyz|"
+    r"link|site|online|ru|cn|tk)\b)"
+)
+
+
+def check_no_web_address(text: str, *, field: str, what: str) -> None:
+    """Refuse a web or email address in words a family will read: only QA sends them links."""
+    if _WEB_ADDRESS.search(text):
+        raise InvalidInput(
+            f"Remove the web or email address from {what}. The family reads this, and the only "
+            "links they should ever follow come from the QA Service.",
+            field=field,
         )

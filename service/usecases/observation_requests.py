@@ -13,6 +13,7 @@ from service.domain.observers import (
     check_acknowledged,
     check_before_conference,
     check_family_has_not_said_no,
+    check_no_web_address,
     check_observer_capacity,
 )
 from service.domain.staff import normalise_email
@@ -57,6 +58,12 @@ async def ask_to_observe(
         field="supervisor_email",
     )
     check_acknowledged(acknowledged=confidentiality_acknowledged)
+    for text, field, what in (
+        (role, "role", "your role"),
+        (organisation, "organisation", "your organisation"),
+        (purpose, "purpose", "why you want to observe"),
+    ):
+        check_no_web_address(text, field=field, what=what)
     check_request_in_time(
         now=now,
         conference_start=conference.starts_at,

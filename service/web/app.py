@@ -23,8 +23,9 @@ from service.web import (
 )
 from service.web.bad_link_limiter import BadLinkLimiter
 from service.web.deps import system_clock
-from service.web.errors import install_error_handlers
+from service.web.errors import install_error_handlers, server_error_response
 from service.web.rendering import render_error_page
+from service.web.request_bodies import RequestBodyMiddleware
 from service.web.security_headers import SecurityHeadersMiddleware
 from service.web.templating import STATIC_DIR, make_templates
 
@@ -59,7 +60,10 @@ def create_app(
         if owns_database:
             await database.dispose()
 
+    docs = settings.api_docs_shown
     app = FastAPI(
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
         title="cpc-observers",
         version="0.1.0",
         summary="Trainee observers at child protection conferences, with the family's consent.",
@@ -70,7 +74,17 @@ def create_app(
     app.state.clock = clock
     app.state.templates = make_templates(auto_reload=settings.is_development)
     app.state.bad_link_limiter = BadLinkLimiter(settings.bad_link_limit)
-    app.add_middleware(SecurityHeadersMiddleware)
+    # Added first, so it runs inside the headers: a 413 or 408 carries them and is logged too.
+    app.add_middleware(
+        RequestBodyMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout_seconds=settings.body_timeout_seconds,
+    )
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        strict_transport=not settings.is_development,
+        error_response=lambda request: server_error_response(request, render_error_page),
+    )
     install_error_handlers(app, render_error_page=render_error_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)

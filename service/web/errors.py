@@ -107,8 +107,17 @@ def install_error_handlers(app: FastAPI, *, render_error_page: ErrorPageRenderer
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, _error: Exception) -> Response:
-        # Logged by the server with its traceback; the person sees only a calm sentence.
-        message = "Something went wrong on our side. Nothing was changed. Please try again later."
-        if _is_api(request):
-            return JSONResponse({"detail": message}, status_code=500)
-        return render_error_page(request, 500, message)
+        # Reached only if an error escapes the security-headers middleware, which answers first.
+        return server_error_response(request, render_error_page)
+
+
+UNEXPECTED_MESSAGE = (
+    "Something went wrong on our side. Nothing was changed. Please try again later."
+)
+
+
+def server_error_response(request: Request, render_error_page: ErrorPageRenderer) -> Response:
+    """The calm 500 answer: JSON for the API, the error page for people."""
+    if _is_api(request):
+        return JSONResponse({"detail": UNEXPECTED_MESSAGE}, status_code=500)
+    return render_error_page(request, 500, UNEXPECTED_MESSAGE)

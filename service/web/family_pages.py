@@ -16,6 +16,7 @@ from service.web.bad_link_limiter import BadLinkLimiter
 from service.web.consent_text import InformationText, information_text
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import NowDep, ReadSessionDep, SettingsDep, WriteSessionDep
+from service.web.fields import without_invisible_characters
 from service.web.rendering import render_page
 
 router = APIRouter(include_in_schema=False)
@@ -170,7 +171,7 @@ async def give_answer(
         return closed
     information = _information(request, settings, opened)
     # Kept for the page shown again below, so nobody has to type their comment twice.
-    comment = str(form.get("comment") or "").replace("\x00", "")
+    comment = str(without_invisible_characters(str(form.get("comment") or ""))).replace("\x00", "")
     if form.get("text_sha256") != information.shown.sha256:
         # The details changed while the page was open (the meeting moved, say): show them again.
         return _consent_page(

@@ -5,10 +5,15 @@ runs each request through an extra task and memory stream, which costs more than
 page itself takes to render.
 """
 
+import contextlib
 import logging
 import time
+import traceback
+from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("cpc_observers.http")
@@ -33,8 +38,23 @@ def redact_path(path: str) -> str:
     return path
 
 
-def add_security_headers(headers: MutableHeaders, path: str) -> None:
+# A year, as the GOV.UK service manual advises; only where the service is reached over HTTPS.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+_SERVER_ERROR_PAGE = (
+    b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    b"<title>Sorry, there is a problem with the service</title></head><body>"
+    b"<h1>Sorry, there is a problem with the service</h1>"
+    b"<p>Nothing you sent was lost or half-saved. Try again later.</p></body></html>"
+)
+_SERVER_ERROR_JSON = b'{"detail": "Sorry, there is a problem with the service. Try again later."}'
+
+
+def add_security_headers(
+    headers: MutableHeaders, path: str, *, strict_transport: bool = False
+) -> None:
     """The headers every response carries; the consent pages get the strictest."""
+    if strict_transport:
+        headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -49,10 +69,22 @@ def add_security_headers(headers: MutableHeaders, path: str) -> None:
 
 
 class SecurityHeadersMiddleware:
-    """Adds the security headers as the response starts, and logs the request once it has."""
+    """Adds the security headers as the response starts, and logs the request once it has.
 
-    def __init__(self, app: ASGIApp) -> None:
+    It is also where an unexpected error ends: the person gets a plain 500 page with the same
+    headers, and the log gets the request line and the error, never a body or a token.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        strict_transport: bool = False,
+        error_response: Callable[[Request], Response] | None = None,
+    ) -> None:
         self.app = app
+        self.strict_transport = strict_transport
+        self.error_response = error_response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,10 +92,15 @@ class SecurityHeadersMiddleware:
             return
         started = time.perf_counter()
         path: str = scope["path"]
+        response_started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal response_started
             if message["type"] == "http.response.start":
-                add_security_headers(MutableHeaders(scope=message), path)
+                response_started = True
+                add_security_headers(
+                    MutableHeaders(scope=message), path, strict_transport=self.strict_transport
+                )
                 if logger.isEnabledFor(logging.INFO):
                     logger.info(
                         "%s %s %s %.1fms",
@@ -74,4 +111,42 @@ class SecurityHeadersMiddleware:
                     )
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as error:
+            # The error's type and where it was raised: its message could quote what was sent.
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            logger.error(
+                "%s %s 500 failed: %s at %s:%s",
+                scope["method"],
+                redact_path(path),
+                type(error).__name__,
+                where.filename,
+                where.lineno,
+            )
+            if response_started:
+                raise
+            if self.error_response is not None:
+                with contextlib.suppress(Exception):  # the page itself failing: the plain one
+                    response = self.error_response(Request(scope))
+                    await response(scope, receive, send_with_headers)
+                    return
+            api = path.startswith("/api/")
+            await send_with_headers(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (
+                            b"content-type",
+                            b"application/json" if api else b"text/html; charset=utf-8",
+                        )
+                    ],
+                }
+            )
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": _SERVER_ERROR_JSON if api else _SERVER_ERROR_PAGE,
+                }
+            )

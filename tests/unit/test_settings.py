@@ -36,3 +36,26 @@ def test_an_unknown_bank_holiday_region_is_refused(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("CPC_BANK_HOLIDAY_REGION", "wales-only")
     with pytest.raises(ValidationError):
         Settings()
+
+
+STRONG = "q8Jx2mZr7Lw4Np1Kv9Ts6Hd3Fg5Bc0Ya-e_Ru"
+
+
+@pytest.mark.parametrize(
+    ("previous", "complaint"),
+    [
+        (DEVELOPMENT_SECRET_KEY, "public development key"),
+        ("x", "at least 32 characters"),
+        ("a" * 40, "too predictable"),
+    ],
+)
+def test_production_refuses_a_weak_or_public_previous_key(previous: str, complaint: str) -> None:
+    with pytest.raises(ValueError, match=complaint):
+        Settings(env="production", secret_key=STRONG, previous_secret_keys=[STRONG[::-1], previous])
+
+
+def test_production_takes_strong_keys_and_hides_the_api_pages_unless_asked() -> None:
+    settings = Settings(env="production", secret_key=STRONG, previous_secret_keys=[STRONG[::-1]])
+    assert not settings.api_docs_shown
+    assert Settings(env="production", secret_key=STRONG, api_docs=True).api_docs_shown
+    assert Settings().api_docs_shown  # development shows them

@@ -136,7 +136,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         create_app(settings),
         host=args.host,
         port=args.port,
-        proxy_headers=True,
+        # X-Forwarded-For is believed only from the proxies the council lists.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
         access_log=False,  # our own request log leaves out consent tokens; uvicorn's would not
         log_level="info",
     )

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     bad_link_limit: int = Field(default=10, ge=1)
     mail_body_retention_days: int = Field(default=30, ge=0)
     trainee_email_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Proxies whose X-Forwarded-For is believed (addresses or networks); none by default, so a
+    # client cannot claim to be someone else.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
     # Every request body is read in full before any route runs, within these bounds.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
@@ -100,6 +103,7 @@ class Settings(BaseSettings):
 
     _split_previous = field_validator("previous_secret_keys", mode="before")(_comma_list)
     _split_domains = field_validator("trainee_email_domains", mode="before")(_comma_list)
+    _split_proxies = field_validator("trusted_proxies", mode="before")(_comma_list)
 
     @model_validator(mode="after")
     def _refuse_weak_keys_in_production(self) -> "Settings":

@@ -147,3 +147,16 @@ class AuditEntry(SQLModel, table=True):
     details: str = Field(sa_type=Text)
     previous_hash: str = Field(max_length=64)
     entry_hash: str = Field(max_length=64)
+
+
+class BadLinkAttempts(SQLModel, table=True):
+    """How many bad consent links came from one address in one minute, counted across processes.
+
+    The address is kept only as a keyed hash: enough to count, nothing to identify anyone by.
+    """
+
+    __tablename__ = "bad_link_attempts"
+
+    address_key: str = Field(max_length=64, primary_key=True)
+    window_start: datetime = Field(sa_type=UtcDateTime, primary_key=True)
+    attempts: int = 0

@@ -16,6 +16,7 @@ from service.domain.reminders import reminder_due
 from service.domain.states import Actor, RequestEvent, RequestStatus
 from service.domain.times import format_moment
 from service.settings import Settings
+from service.store.bad_links import forget_bad_links_before
 from service.store.loading import load_staff
 from service.store.locks import lock_request
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
@@ -221,4 +222,15 @@ async def run_scheduled_jobs(
         "reminded": await send_due_reminders(sessions, settings=settings, now=now),
         "flagged": await flag_missing_chair_checks(sessions, settings=settings, now=now),
         "cleared": await clear_expired_mail_bodies(sessions, settings=settings, now=now),
+        "forgotten": await forget_old_bad_link_counts(sessions, now=now),
     }
+
+
+async def forget_old_bad_link_counts(
+    sessions: async_sessionmaker[AsyncSession], *, now: datetime
+) -> int:
+    """Drop bad-link counts older than an hour: they slow nobody any more."""
+    async with sessions() as session:
+        forgotten = await forget_bad_links_before(session, before=now - timedelta(hours=1))
+        await session.commit()
+    return forgotten

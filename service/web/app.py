@@ -73,7 +73,9 @@ def create_app(
     app.state.database = database
     app.state.clock = clock
     app.state.templates = make_templates(auto_reload=settings.is_development)
-    app.state.bad_link_limiter = BadLinkLimiter(settings.bad_link_limit)
+    app.state.bad_link_limiter = BadLinkLimiter(
+        database, limit_per_minute=settings.bad_link_limit, key=settings.secret_key
+    )
     # Added first, so it runs inside the headers: a 413 or 408 carries them and is logged too.
     app.add_middleware(
         RequestBodyMiddleware,

@@ -1,37 +1,50 @@
-"""Slowing down anyone who tries many bad consent links from one address."""
+"""Slowing down anyone who tries many bad consent links from one address.
 
-from collections import deque
+Only bad attempts are counted, and a valid link is never refused: a family behind the same
+address as someone guessing (a family centre, a mobile network) still gets its page. Counts live
+in the database, so every process sees the same number. The address a request came from is the
+peer's own, or, behind a proxy listed in CPC_TRUSTED_PROXIES, the one that proxy reports; a
+forwarded header from anyone else is ignored (see `cli.py`).
+"""
+
+import hashlib
+import hmac
 from datetime import datetime, timedelta
 
+from service.store.bad_links import bad_links_in_window, count_bad_link
+from service.store.database import Database
+
 WINDOW = timedelta(minutes=1)
-_MAX_TRACKED_ADDRESSES = 10_000
 
 
 class BadLinkLimiter:
-    """Counts bad link attempts per client address over the last minute, in this process."""
+    """Counts bad link attempts per client address per minute, across processes."""
 
-    def __init__(self, limit_per_minute: int) -> None:
+    def __init__(self, database: Database, *, limit_per_minute: int, key: str) -> None:
+        self.database = database
         self.limit = limit_per_minute
-        self._attempts: dict[str, deque[datetime]] = {}
+        self._key = key.encode()
 
-    def _recent(self, address: str, now: datetime) -> deque[datetime]:
-        attempts = self._attempts.get(address)
-        if attempts is None:
-            return deque()
-        while attempts and now - attempts[0] >= WINDOW:
-            attempts.popleft()
-        if not attempts:
-            del self._attempts[address]
-        return attempts
+    def _address_key(self, address: str) -> str:
+        # A keyed hash: enough to count by, without keeping anyone's address.
+        return hmac.new(self._key, address.encode(), hashlib.sha256).hexdigest()
 
-    def is_blocked(self, address: str, now: datetime) -> bool:
-        """True when this address has had more than the limit of bad attempts in a minute."""
-        return len(self._recent(address, now)) >= self.limit
+    @staticmethod
+    def _window(now: datetime) -> datetime:
+        return now.replace(second=0, microsecond=0)
 
-    def record_bad_attempt(self, address: str, now: datetime) -> None:
+    async def is_blocked(self, address: str, now: datetime) -> bool:
+        """True when this address has had the limit of bad attempts this minute."""
+        async with self.database.read_session() as session:
+            made = await bad_links_in_window(
+                session, address_key=self._address_key(address), window_start=self._window(now)
+            )
+        return made >= self.limit
+
+    async def record_bad_attempt(self, address: str, now: datetime) -> None:
         """Count one bad attempt."""
-        if len(self._attempts) >= _MAX_TRACKED_ADDRESSES and address not in self._attempts:
-            # Under a flood from many addresses, forget the oldest rather than grow without end.
-            self._attempts.pop(next(iter(self._attempts)))
-        self._recent(address, now)
-        self._attempts.setdefault(address, deque()).append(now)
+        async with self.database.write_session() as session:
+            await count_bad_link(
+                session, address_key=self._address_key(address), window_start=self._window(now)
+            )
+            await session.commit()

@@ -32,8 +32,17 @@ def _limiter(request: Request) -> BadLinkLimiter:
     return limiter
 
 
-def _bad_link_page(request: Request, problem: LinkProblem, now: Any) -> Response:
-    _limiter(request).record_bad_attempt(_client_address(request), now)
+async def _bad_link_page(request: Request, problem: LinkProblem, now: Any) -> Response:
+    limiter, address = _limiter(request), _client_address(request)
+    if await limiter.is_blocked(address, now):
+        return render_page(
+            request,
+            "pages/family/bad_link.html",
+            status=429,
+            page_title="Please wait a minute",
+            too_many=True,
+        )
+    await limiter.record_bad_attempt(address, now)
     return render_page(
         request,
         "pages/family/bad_link.html",
@@ -48,15 +57,10 @@ def _bad_link_page(request: Request, problem: LinkProblem, now: Any) -> Response
 async def _open_link(
     request: Request, token: str, session: Any, settings: Any, now: Any
 ) -> ConsentView | Response:
-    """The invitation behind a link, or the calm page to show instead."""
-    if _limiter(request).is_blocked(_client_address(request), now):
-        return render_page(
-            request,
-            "pages/family/bad_link.html",
-            status=429,
-            page_title="Please wait a minute",
-            too_many=True,
-        )
+    """The invitation behind a link, or the calm page to show instead.
+
+    A valid link always opens: only bad ones are counted, and only they can be slowed.
+    """
     try:
         if len(token) > MAX_TOKEN_LENGTH:
             raise BadLink(LinkProblem.NOT_VALID)
@@ -65,9 +69,9 @@ async def _open_link(
             session, settings=settings, invitation_id=link.invitation_id, nonce=link.nonce
         )
     except BadLink as bad:
-        return _bad_link_page(request, bad.problem, now)
+        return await _bad_link_page(request, bad.problem, now)
     except NotFound:
-        return _bad_link_page(request, LinkProblem.NOT_VALID, now)
+        return await _bad_link_page(request, LinkProblem.NOT_VALID, now)
 
 
 def _closed_page(request: Request, view: ConsentView, now: Any) -> Response | None:
@@ -198,7 +202,7 @@ async def give_answer(
         )
     except NotFound:
         # The link was replaced while the page was open: it no longer works.
-        return _bad_link_page(request, LinkProblem.NOT_VALID, now)
+        return await _bad_link_page(request, LinkProblem.NOT_VALID, now)
     except ConsentClosed as closed_error:
         return render_page(
             request,

@@ -2,6 +2,7 @@
 
 import asyncio
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,6 +12,8 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from service.settings import DEVELOPMENT_AUDIT_KEY
+from service.store.database import AUDIT_KEY_INFO
 from service.store.tables import AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -35,9 +38,19 @@ def _canonical(entry: AuditEntry) -> bytes:
     return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
 
 
-def compute_entry_hash(entry: AuditEntry) -> str:
-    """The SHA-256 that seals an entry together with the hash of the one before it."""
-    return hashlib.sha256(_canonical(entry)).hexdigest()
+def compute_entry_hash(entry: AuditEntry, key: bytes) -> str:
+    """The keyed hash (HMAC-SHA-256) that seals an entry with the hash of the one before it.
+
+    The key lives outside the database (CPC_AUDIT_KEY): someone who can write to the database
+    can change an entry, but cannot seal the chain again to hide it.
+    """
+    return hmac.new(key, _canonical(entry), hashlib.sha256).hexdigest()
+
+
+def audit_key_of(session: AsyncSession) -> bytes:
+    """The audit key the session's database was opened with (the development key by default)."""
+    key = session.info.get(AUDIT_KEY_INFO) or DEVELOPMENT_AUDIT_KEY
+    return str(key).encode()
 
 
 async def append_audit(
@@ -72,7 +85,7 @@ async def append_audit(
         previous_hash=last_hash or GENESIS_HASH,
         entry_hash="",
     )
-    entry.entry_hash = compute_entry_hash(entry)
+    entry.entry_hash = compute_entry_hash(entry, audit_key_of(session))
     session.add(entry)
     await session.flush()
     return entry
@@ -105,7 +118,7 @@ class AuditCheck:
         return f"The audit record has been altered: entry {self.first_altered_id} {self.problem}."
 
 
-def _walk(entries: list[AuditEntry], point: ChainPoint | None) -> AuditCheck:
+def _walk(entries: list[AuditEntry], point: ChainPoint | None, key: bytes) -> AuditCheck:
     """Check a run of entries that follows `point` (or starts the chain); pure CPU work."""
     previous_hash = point.entry_hash if point else GENESIS_HASH
     checked = point.entries if point else 0
@@ -124,7 +137,7 @@ def _walk(entries: list[AuditEntry], point: ChainPoint | None) -> AuditCheck:
                 f"was changed, or entries after it were removed (entry {entry.id} "
                 "no longer follows it)",
             )
-        if compute_entry_hash(entry) != entry.entry_hash:
+        if compute_entry_hash(entry, key) != entry.entry_hash:
             return AuditCheck(False, checked, entry.id, "was changed after it was written")
         previous_hash = entry.entry_hash
         checked += 1
@@ -140,6 +153,7 @@ async def verify_audit_chain(
     The hashing runs in a worker thread, a batch at a time, so a long chain never holds up
     the pages served meanwhile.
     """
+    key = audit_key_of(session)
     if after is not None:
         # The entry a walk carries on from is hashed again too: were it rewritten (its seal
         # recomputed or not), everything checked after it would hang from a changed link.
@@ -147,7 +161,7 @@ async def verify_audit_chain(
         if (
             still is None
             or still.entry_hash != after.entry_hash
-            or compute_entry_hash(still) != after.entry_hash
+            or compute_entry_hash(still, key) != after.entry_hash
         ):
             return AuditCheck(
                 False, after.entries, after.entry_id, "was changed or removed since it was checked"
@@ -167,7 +181,7 @@ async def verify_audit_chain(
         )
         if not batch:
             return check
-        check = await asyncio.to_thread(_walk, batch, check.last)
+        check = await asyncio.to_thread(_walk, batch, check.last, key)
         session.expunge_all()
         if not check.holds:
             return check

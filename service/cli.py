@@ -47,7 +47,7 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
             return 2
 
     async def create() -> None:
-        database = Database(settings.database_url)
+        database = Database(settings.database_url, audit_key=settings.audit_key)
         try:
             async with database.write_session() as session:
                 user = await create_staff_user(
@@ -68,7 +68,7 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 
 def _verify_audit(settings: Settings, _args: argparse.Namespace) -> int:
     async def check() -> int:
-        database = Database(settings.database_url)
+        database = Database(settings.database_url, audit_key=settings.audit_key)
         try:
             async with database.read_session() as session:
                 result = await verify_audit_chain(session)
@@ -82,7 +82,7 @@ def _verify_audit(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _demo(settings: Settings, _args: argparse.Namespace) -> int:
     async def seed() -> DemoAccounts:
-        database = Database(settings.database_url)
+        database = Database(settings.database_url, audit_key=settings.audit_key)
         try:
             async with database.write_session() as session:
                 return await seed_demo(session, settings=settings, now=datetime.now(UTC))
@@ -112,7 +112,7 @@ def _dispatch(settings: Settings, _args: argparse.Namespace) -> int:
         return 2
 
     async def run() -> None:
-        database = Database(settings.database_url)
+        database = Database(settings.database_url, audit_key=settings.audit_key)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from service.domain.working_days import BankHolidayRegion
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me"  # noqa: S105 - refused in production
+DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-change-me"  # refused in production
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -37,7 +38,7 @@ def _comma_list(value: object) -> object:
 
 MIN_KEY_LENGTH = 32
 # Keys that appear in this repository, its documentation or its tests: public, so never safe.
-PUBLIC_KEYS = frozenset({DEVELOPMENT_SECRET_KEY})
+PUBLIC_KEYS = frozenset({DEVELOPMENT_SECRET_KEY, DEVELOPMENT_AUDIT_KEY})
 
 
 def weak_key_problem(key: str) -> str | None:
@@ -60,6 +61,9 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'cpc-observers.db'}"
     secret_key: str = DEVELOPMENT_SECRET_KEY
     previous_secret_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Seals the audit log's hash chain. Kept outside the database, so nobody who can only
+    # write to the database can rewrite an entry and seal it again.
+    audit_key: str = DEVELOPMENT_AUDIT_KEY
     base_url: str = "http://127.0.0.1:8000"
 
     smtp_host: str | None = None
@@ -117,6 +121,14 @@ class Settings(BaseSettings):
         problem = weak_key_problem(self.secret_key)
         if problem:
             raise ValueError(f"CPC_SECRET_KEY {problem}")
+        problem = weak_key_problem(self.audit_key)
+        if problem:
+            raise ValueError(f"CPC_AUDIT_KEY {problem}")
+        if self.audit_key == self.secret_key:
+            raise ValueError(
+                "CPC_AUDIT_KEY must differ from CPC_SECRET_KEY: the audit key seals the record "
+                "and should be kept apart from the key that signs links."
+            )
         for number, key in enumerate(self.previous_secret_keys, start=1):
             # An older key still signs valid sign-ins and links: a weak or public one would
             # let anyone forge them, however strong the current key is.

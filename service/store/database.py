@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+AUDIT_KEY_INFO = "audit_key"
+
 
 def is_sqlite(url: str) -> bool:
     """True for an SQLite database URL."""
@@ -45,7 +47,7 @@ class Database:
     On PostgreSQL both share one pooled engine.
     """
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, audit_key: str | None = None, echo: bool = False) -> None:
         self.url = url
         if is_sqlite(url):
             self.write_engine = create_async_engine(
@@ -59,8 +61,10 @@ class Database:
                 url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True
             )
             self.read_engine = self.write_engine
-        self.writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
-        self.reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        # Every session carries the key that seals the audit chain (service.audit).
+        info = {AUDIT_KEY_INFO: audit_key} if audit_key else {}
+        self.writer = async_sessionmaker(self.write_engine, expire_on_commit=False, info=info)
+        self.reader = async_sessionmaker(self.read_engine, expire_on_commit=False, info=info)
 
     @property
     def dialect(self) -> str:

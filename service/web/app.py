@@ -39,7 +39,7 @@ def create_app(
     """Build the application; tests pass their own settings, database and clock."""
     settings = settings or get_settings()
     owns_database = database is None
-    database = database or Database(settings.database_url)
+    database = database or Database(settings.database_url, audit_key=settings.audit_key)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

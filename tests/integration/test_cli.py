@@ -136,6 +136,7 @@ def test_production_will_not_send_mail_without_a_mail_server(
     # Without one, emails (names, live consent links) would sit in a folder nobody reads.
     monkeypatch.setenv("CPC_ENV", "production")
     monkeypatch.setenv("CPC_SECRET_KEY", "a-production-key-that-is-long-enough-0123456789")
+    monkeypatch.setenv("CPC_AUDIT_KEY", "an-audit-key-kept-apart-from-the-secret-9876543210")
     monkeypatch.delenv("CPC_SMTP_HOST", raising=False)
     get_settings.cache_clear()
     assert main([command]) == 2

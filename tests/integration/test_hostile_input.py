@@ -124,6 +124,7 @@ async def test_production_sends_hsts_and_keeps_the_api_pages_to_itself(
     production = Settings(
         env="production",
         secret_key=STRONG,
+        audit_key=STRONG[::-1],
         database_url=database_url,
         dispatch_in_process=False,
         base_url="https://observers.council.example",

@@ -112,9 +112,9 @@ async def test_each_walk_carries_on_from_the_last_and_still_sees_its_last_entry_
     hashed: list[int] = []
     real_hash = audit.compute_entry_hash
 
-    def counting(entry: AuditEntry) -> str:
+    def counting(entry: AuditEntry, key: bytes) -> str:
         hashed.append(entry.id or 0)
-        return real_hash(entry)
+        return real_hash(entry, key)
 
     await _add_entry(database)
     await _add_entry(database)

@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from service.settings import DEVELOPMENT_SECRET_KEY, Settings
+from service.settings import DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_SECRET_KEY, Settings
 
 
 def test_the_embedded_defaults_run_on_sqlite_in_development() -> None:
@@ -39,6 +39,7 @@ def test_an_unknown_bank_holiday_region_is_refused(monkeypatch: pytest.MonkeyPat
 
 
 STRONG = "q8Jx2mZr7Lw4Np1Kv9Ts6Hd3Fg5Bc0Ya-e_Ru"
+AUDIT = "Zt4Rm8Wq2Xn6Vb1Pk7Jc3Hf9Gd5Ls0Ye-a_Qo"
 
 
 @pytest.mark.parametrize(
@@ -50,12 +51,36 @@ STRONG = "q8Jx2mZr7Lw4Np1Kv9Ts6Hd3Fg5Bc0Ya-e_Ru"
     ],
 )
 def test_production_refuses_a_weak_or_public_previous_key(previous: str, complaint: str) -> None:
+    with pytest.raises(ValueError, match=f"CPC_PREVIOUS_SECRET_KEYS .*{complaint}"):
+        Settings(
+            env="production",
+            secret_key=STRONG,
+            audit_key=AUDIT,
+            previous_secret_keys=[STRONG[::-1], previous],
+        )
+
+
+@pytest.mark.parametrize(
+    ("audit_key", "complaint"),
+    [
+        (DEVELOPMENT_AUDIT_KEY, "public development key"),
+        ("short", "at least 32 characters"),
+        (STRONG, "must differ from CPC_SECRET_KEY"),
+    ],
+)
+def test_production_refuses_a_missing_weak_or_shared_audit_key(
+    audit_key: str, complaint: str
+) -> None:
     with pytest.raises(ValueError, match=complaint):
-        Settings(env="production", secret_key=STRONG, previous_secret_keys=[STRONG[::-1], previous])
+        Settings(env="production", secret_key=STRONG, audit_key=audit_key)
 
 
 def test_production_takes_strong_keys_and_hides_the_api_pages_unless_asked() -> None:
-    settings = Settings(env="production", secret_key=STRONG, previous_secret_keys=[STRONG[::-1]])
+    settings = Settings(
+        env="production", secret_key=STRONG, audit_key=AUDIT, previous_secret_keys=[STRONG[::-1]]
+    )
     assert not settings.api_docs_shown
-    assert Settings(env="production", secret_key=STRONG, api_docs=True).api_docs_shown
+    assert Settings(
+        env="production", secret_key=STRONG, audit_key=AUDIT, api_docs=True
+    ).api_docs_shown
     assert Settings().api_docs_shown  # development shows them

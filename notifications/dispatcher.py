@@ -216,9 +216,7 @@ class Dispatcher:
         """Extend this dispatcher's lease on `row`; False if the claim is no longer this one."""
         lease_until = self.clock() + self.lease
         renewed = await session.execute(
-            update(_TABLE)
-            .where(self._this_claim(row))
-            .values(lease_until=lease_until)
+            update(_TABLE).where(self._this_claim(row)).values(lease_until=lease_until)
         )
         if renewed.rowcount != 1:  # type: ignore[attr-defined]
             return False
@@ -271,9 +269,7 @@ class Dispatcher:
         if values["last_error"] is not None:
             values["last_error"] = values["last_error"][:500]
         written = await session.execute(
-            update(_TABLE)
-            .where(self._this_claim(row))
-            .values(**values)
+            update(_TABLE).where(self._this_claim(row)).values(**values)
         )
         if written.rowcount != 1:  # type: ignore[attr-defined]
             logger.warning("outbox %s: lease lost before the result was recorded", row.id)

@@ -185,3 +185,51 @@ async def verify_audit_chain(
         session.expunge_all()
         if not check.holds:
             return check
+
+
+@dataclass(frozen=True)
+class Seal:
+    """A witness of the newest entry, kept outside the database: `<entry id>:<hex digest>`."""
+
+    entry_id: int
+    digest: str
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}:{self.digest}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Seal":
+        """The seal written as `ID:HEX`, or ValueError with a plain sentence."""
+        entry_id, _, digest = text.strip().partition(":")
+        if not entry_id.isdigit() or len(digest) != 64 or not _is_hex(digest):
+            raise ValueError("A seal looks like 1234:followed-by-64-hexadecimal-characters.")
+        return cls(int(entry_id), digest.lower())
+
+
+def _is_hex(text: str) -> bool:
+    return all(char in "0123456789abcdefABCDEF" for char in text)
+
+
+def seal_of(check: AuditCheck) -> Seal | None:
+    """The seal of the newest entry a walk that held reached, or None for an empty record."""
+    if not check.holds or check.last is None:
+        return None
+    return Seal(check.last.entry_id, check.last.entry_hash)
+
+
+async def check_seal(session: AsyncSession, seal: Seal) -> str | None:
+    """Why the record no longer holds the sealed entry with its digest, or None when it does."""
+    stored = await session.scalar(
+        select(col(AuditEntry.entry_hash)).where(col(AuditEntry.id) == seal.entry_id)
+    )
+    if stored is None:
+        return (
+            f"Entry {seal.entry_id}, sealed earlier, is no longer in the record: entries were "
+            "deleted from it."
+        )
+    if stored != seal.digest:
+        return (
+            f"Entry {seal.entry_id} no longer has the digest it was sealed with: the record was "
+            "rewritten up to it."
+        )
+    return None

@@ -13,7 +13,7 @@ from pathlib import Path
 import uvicorn
 from pydantic import ValidationError
 
-from service.audit import verify_audit_chain
+from service.audit import Seal, check_seal, seal_of, verify_audit_chain
 from service.dispatching import mail_server_problem, run_dispatcher
 from service.domain.errors import DomainError
 from service.settings import Settings, get_settings
@@ -66,16 +66,28 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _verify_audit(settings: Settings, _args: argparse.Namespace) -> int:
+def _verify_audit(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        witness = Seal.parse(args.seal) if args.seal else None
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+
     async def check() -> int:
         database = Database(settings.database_url, audit_key=settings.audit_key)
         try:
             async with database.read_session() as session:
                 result = await verify_audit_chain(session)
+                problem = await check_seal(session, witness) if witness else None
         finally:
             await database.dispose()
         print(result.describe())
-        return 0 if result.holds else 1
+        if problem:
+            print(problem)
+        seal = seal_of(result)
+        if seal is not None:
+            print(f"seal: {seal}")
+        return 0 if result.holds and problem is None else 1
 
     return asyncio.run(check())
 
@@ -157,7 +169,12 @@ def _parser() -> argparse.ArgumentParser:
     create_user.add_argument("--name", required=True)
     create_user.add_argument("--role", required=True, help="trainee, qa or admin")
     create_user.add_argument("--password", help="prompted for when left out")
-    commands.add_parser("verify-audit", help="check that no audit entry was altered")
+    verify = commands.add_parser("verify-audit", help="check that no audit entry was altered")
+    verify.add_argument(
+        "--seal",
+        metavar="ID:HEX",
+        help="a seal printed or emailed earlier: also check that entry still holds that digest",
+    )
     commands.add_parser("demo", help="seed demo staff, a conference and a family (once)")
     commands.add_parser("dispatch", help="send the outbox and run the scheduled jobs")
     serve = commands.add_parser("serve", help="run the web service")

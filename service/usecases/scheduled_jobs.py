@@ -20,6 +20,7 @@ from service.store.bad_links import forget_bad_links_before
 from service.store.loading import load_staff
 from service.store.locks import lock_request
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
+from service.usecases.audit_seal import send_daily_seal
 from service.usecases.deadlines import answers_needed_by
 from service.usecases.mail import send_email, send_family_link, staff_request_url
 from service.usecases.mail_retention import clear_expired_mail_bodies
@@ -223,6 +224,7 @@ async def run_scheduled_jobs(
         "flagged": await flag_missing_chair_checks(sessions, settings=settings, now=now),
         "cleared": await clear_expired_mail_bodies(sessions, settings=settings, now=now),
         "forgotten": await forget_old_bad_link_counts(sessions, now=now),
+        "sealed": await send_daily_seal(sessions, settings=settings, now=now),
     }
 
 

@@ -169,3 +169,37 @@ def test_migrate_makes_a_new_database_and_demo_seeds_it_once(
         assert asyncio.run(conferences()) == 1
     finally:
         get_settings.cache_clear()
+
+
+def test_verify_audit_prints_a_seal_that_later_finds_deleted_entries(
+    cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _create("--email", "pat@council.example", "--role", "qa") == 0
+    assert _create("--email", "sam@council.example", "--role", "trainee") == 0
+    assert main(["verify-audit"]) == 0
+    out = capsys.readouterr().out
+    seal = out.strip().splitlines()[-1].removeprefix("seal: ")
+    assert out.strip().splitlines()[-1].startswith("seal: 2:")
+    assert main(["verify-audit", "--seal", seal]) == 0
+    capsys.readouterr()
+
+    async def delete_the_newest() -> None:
+        database = Database(cli_database)
+        try:
+            async with database.write_session() as session:
+                if database.dialect == "postgresql":
+                    await session.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
+                else:
+                    await session.execute(text("DROP TRIGGER audit_entry_refuse_delete"))
+                await session.execute(text("DELETE FROM audit_entry WHERE id = 2"))
+                await session.commit()
+        finally:
+            await database.dispose()
+
+    asyncio.run(delete_the_newest())
+    # The chain that is left holds on its own; only the seal kept outside shows the loss.
+    assert main(["verify-audit"]) == 0
+    capsys.readouterr()
+    assert main(["verify-audit", "--seal", seal]) == 1
+    assert "Entry 2, sealed earlier, is no longer in the record" in capsys.readouterr().out
+    assert main(["verify-audit", "--seal", "not-a-seal"]) == 2

@@ -1,16 +1,21 @@
 """The deadline, reminder and chair's-check jobs, under a frozen clock and run twice at once."""
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from notifications.outbox import OutboxMessage
+from service.audit import append_audit
 from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import AuditEntry, ObservationRequest
+from service.usecases.audit_seal import send_daily_seal
 from service.usecases.scheduled_jobs import run_scheduled_jobs
+from tests.integration.conftest import START
 from tests.support.clock import FrozenClock
 from tests.support.consent import answer, approved_request, consent_paths
 from tests.support.scenario import build_world
@@ -129,3 +134,32 @@ async def test_a_missing_chair_check_is_flagged_to_qa_once(
     assert (await run_scheduled_jobs(database.writer, settings=settings, now=after))["flagged"] == 1
     assert (await run_scheduled_jobs(database.writer, settings=settings, now=after))["flagged"] == 0
     assert (await _templates(database))[-1] == "qa_chair_check_due"
+
+
+async def test_the_daily_seal_goes_to_the_qa_mailbox_once_a_day(
+    database: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    await build_world(database)
+    async with database.write_session() as session:
+        await append_audit(session, now=START, actor_kind="system", actor_id=None, action="step")
+        await session.commit()
+    with caplog.at_level(logging.INFO, logger="cpc_observers.audit"):
+        assert await send_daily_seal(database.writer, settings=settings, now=START) == 1
+    assert (
+        await send_daily_seal(database.writer, settings=settings, now=START + timedelta(hours=5))
+        == 0
+    )
+    assert (
+        await send_daily_seal(database.writer, settings=settings, now=START + timedelta(days=1))
+        == 1
+    )
+    async with database.read_session() as session:
+        seals = list(
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.template == "qa_audit_seal")
+            )
+        )
+    assert [m.to_address for m in seals] == [settings.qa_mailbox] * 2
+    assert "seal: 1:" in (seals[0].body_text or "")
+    assert "cpc-observers verify-audit --seal 1:" in (seals[0].body_text or "")
+    assert any("audit seal: 1:" in r.getMessage() for r in caplog.records)

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from service.settings import Settings, get_settings
@@ -22,7 +23,7 @@ from service.web import (
     trainee_pages,
 )
 from service.web.bad_link_limiter import BadLinkLimiter
-from service.web.deps import system_clock
+from service.web.deps import AnyStaffDep, system_clock
 from service.web.errors import install_error_handlers, server_error_response
 from service.web.rendering import render_error_page
 from service.web.request_bodies import RequestBodyMiddleware
@@ -64,6 +65,8 @@ def create_app(
     app = FastAPI(
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
+        # Without the public pages, the document is served to signed-in staff only (below).
+        openapi_url="/openapi.json" if docs else None,
         title="cpc-observers",
         version="0.1.0",
         summary="Trainee observers at child protection conferences, with the family's consent.",
@@ -98,6 +101,12 @@ def create_app(
     app.include_router(admin_pages.router)
     if settings.is_development:
         app.include_router(dev_mail.router)
+
+    if not docs:
+
+        @app.get("/openapi.json", include_in_schema=False)
+        async def openapi_for_staff(_user: AnyStaffDep) -> JSONResponse:
+            return JSONResponse(app.openapi())
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -135,6 +135,27 @@ async def get_page_user(request: Request) -> StaffUser:
 PageUserDep = Annotated[StaffUser, Depends(get_page_user)]
 
 
+async def get_any_staff(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> StaffUser:
+    """A signed-in member of staff, by bearer token or by sign-in cookie; 401 otherwise."""
+    if credentials is not None:
+        return await get_api_user(request, credentials)
+    staff_session = get_staff_session(request)
+    user = await _load_signed_in(request, staff_session.user_id if staff_session else None)
+    if user is None or not user.is_active:
+        raise HTTPException(
+            status_code=401,
+            detail="Sign in first: send a bearer token from POST /api/v1/auth/token.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+AnyStaffDep = Annotated[StaffUser, Depends(get_any_staff)]
+
+
 def page_role(*roles: StaffRole) -> Callable[[StaffUser], Awaitable[StaffUser]]:
     """A page dependency that lets through only staff with one of these roles (403 otherwise)."""
 

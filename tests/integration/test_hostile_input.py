@@ -136,7 +136,12 @@ async def test_production_sends_hsts_and_keeps_the_api_pages_to_itself(
         assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
         assert (await client.get("/docs")).status_code == 404
         assert (await client.get("/redoc")).status_code == 404
-        assert (await client.get("/openapi.json")).status_code == 200
+        assert (await client.get("/openapi.json")).status_code == 401
+        world = await build_world(database)
+        token = await api_token(client, world.qa_email)
+        document = await client.get("/openapi.json", headers={"Authorization": f"Bearer {token}"})
+        assert document.status_code == 200
+        assert "/api/v1/conferences" in document.json()["paths"]
 
 
 @pytest.mark.parametrize(

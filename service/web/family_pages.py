@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.domain.consent import Answer, Channel
 from service.domain.errors import ConsentClosed, InvalidInput, NotFound
@@ -32,7 +33,12 @@ def _limiter(request: Request) -> BadLinkLimiter:
     return limiter
 
 
-async def _bad_link_page(request: Request, problem: LinkProblem, now: Any) -> Response:
+async def _bad_link_page(
+    request: Request, problem: LinkProblem, now: Any, session: AsyncSession
+) -> Response:
+    # Done with the page's own connection: the limiter takes one of its own, and a burst of
+    # bad links holding two each could otherwise empty the pool and wait on itself.
+    await session.close()
     limiter, address = _limiter(request), _client_address(request)
     if await limiter.is_blocked(address, now):
         return render_page(
@@ -69,9 +75,9 @@ async def _open_link(
             session, settings=settings, invitation_id=link.invitation_id, nonce=link.nonce
         )
     except BadLink as bad:
-        return await _bad_link_page(request, bad.problem, now)
+        return await _bad_link_page(request, bad.problem, now, session)
     except NotFound:
-        return await _bad_link_page(request, LinkProblem.NOT_VALID, now)
+        return await _bad_link_page(request, LinkProblem.NOT_VALID, now, session)
 
 
 def _closed_page(request: Request, view: ConsentView, now: Any) -> Response | None:
@@ -202,7 +208,7 @@ async def give_answer(
         )
     except NotFound:
         # The link was replaced while the page was open: it no longer works.
-        return await _bad_link_page(request, LinkProblem.NOT_VALID, now)
+        return await _bad_link_page(request, LinkProblem.NOT_VALID, now, session)
     except ConsentClosed as closed_error:
         return render_page(
             request,

@@ -25,6 +25,7 @@ from tests.perf.servers import HOST, Server, cpu_seconds, uvicorn_app
 
 CONCURRENCY = 50
 SECRET_KEY = "benchmark-secret-key-" + "x" * 40
+AUDIT_KEY = "benchmark-audit-key-" + "y" * 40
 _INFORMATION = re.compile(r"<!-- information:start -->(.*?)<!-- information:end -->", re.S)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -59,6 +60,7 @@ def service_settings(database_url: str) -> Settings:
     return Settings(
         env=Environment.PRODUCTION,
         secret_key=SECRET_KEY,
+        audit_key=AUDIT_KEY,
         database_url=database_url,
         dispatch_in_process=False,
     )
@@ -69,6 +71,7 @@ def service_env(settings: Settings) -> dict[str, str]:
     return {
         "CPC_ENV": settings.env.value,
         "CPC_SECRET_KEY": settings.secret_key,
+        "CPC_AUDIT_KEY": settings.audit_key,
         "CPC_DATABASE_URL": settings.database_url,
         # Measured on its own (mail_bench); here it would compete with the pages for the core.
         "CPC_DISPATCH_IN_PROCESS": "false",

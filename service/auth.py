@@ -1,17 +1,12 @@
-"""Staff sign-in: argon2 passwords, signed session cookies with a CSRF value, and API tokens."""
+"""Staff sessions and tokens: signed session cookies with a CSRF value, and API tokens."""
 
 import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadData
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
-from service.passwords import verify_password
 from service.settings import Settings
 from service.signing import serializer_for
-from service.store.tables import StaffUser
 
 SESSION_COOKIE = "cpc_session"
 _SESSION_SALT = "cpc-observers/staff-session"
@@ -78,15 +73,3 @@ def read_email_confirmation(settings: Settings, token: str) -> int | None:
         return int(payload["uid"])
     except (BadData, KeyError, TypeError, ValueError):
         return None
-
-
-async def authenticate(session: AsyncSession, *, email: str, password: str) -> StaffUser | None:
-    """The active, confirmed staff member with this email and password, or None."""
-    user = await session.scalar(
-        select(StaffUser).where(col(StaffUser.email) == email.strip().lower())
-    )
-    if not verify_password(password, user.password_hash if user else None):
-        return None
-    if user is None or not user.is_active or user.email_confirmed_at is None:
-        return None
-    return user

@@ -160,3 +160,24 @@ class BadLinkAttempts(SQLModel, table=True):
     address_key: str = Field(max_length=64, primary_key=True)
     window_start: datetime = Field(sa_type=UtcDateTime, primary_key=True)
     attempts: int = 0
+
+
+class SignInFailure(SQLModel, table=True):
+    """One failed staff sign-in, counted per account and per address across processes.
+
+    Both are kept only as keyed hashes: an email typed wrongly, or an address, is nobody's
+    business once counted. `cleared_at` is set when the person signs in or an administrator
+    lets them try again.
+    """
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (
+        Index("ix_sign_in_failure_account_key_failed_at", "account_key", "failed_at"),
+        Index("ix_sign_in_failure_address_key_failed_at", "address_key", "failed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_key: str = Field(max_length=64)
+    address_key: str = Field(max_length=64)
+    failed_at: datetime = Field(sa_type=UtcDateTime)
+    cleared_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

@@ -1,5 +1,6 @@
 """Creating staff accounts, and stopping or restoring a person's sign-in."""
 
+import asyncio
 from datetime import datetime
 
 from sqlalchemy import select
@@ -44,7 +45,7 @@ async def create_staff_user(
         email=address,
         name=name.strip(),
         role=staff_role.value,
-        password_hash=hash_password(password),
+        password_hash=await asyncio.to_thread(hash_password, password),
         email_confirmed_at=now if email_confirmed else None,
         created_at=now,
     )

@@ -1,5 +1,6 @@
 """Trainees register themselves from an allowed email domain and confirm their address."""
 
+import asyncio
 from datetime import datetime
 
 from sqlalchemy import select
@@ -54,7 +55,7 @@ async def register_trainee(
         email=address,
         name=name.strip(),
         role=StaffRole.TRAINEE.value,
-        password_hash=hash_password(password),
+        password_hash=await asyncio.to_thread(hash_password, password),
         created_at=now,
     )
     session.add(user)

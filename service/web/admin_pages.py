@@ -6,7 +6,10 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from service.domain.errors import NotFound
+from service.store.loading import load_staff
+from service.store.sign_in_failures import accounts_waiting
 from service.store.views import PAGE_SIZE, staff_page
+from service.usecases.sign_in import account_key, lift_sign_in_wait
 from service.usecases.staff_accounts import set_staff_active
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import (
@@ -28,10 +31,14 @@ async def staff_accounts(
     request: Request,
     user: PageAdminDep,
     session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    """Every staff account, 50 to a page."""
+    """Every staff account, 50 to a page, with who must wait after failed sign-ins."""
     staff = await staff_page(session, offset=(page - 1) * PAGE_SIZE)
+    keys = {member.id: account_key(settings, member.email) for member in staff}
+    waiting_keys = await accounts_waiting(session, account_keys=list(keys.values()), now=now)
     done = request.query_params.get("done")
     return render_page(
         request,
@@ -40,8 +47,26 @@ async def staff_accounts(
         staff=staff,
         page=page,
         has_next=len(staff) == PAGE_SIZE,
-        done=done if done in ("deactivated", "reactivated") else None,
+        waiting={member_id for member_id, key in keys.items() if key in waiting_keys},
+        done=done if done in ("deactivated", "reactivated", "let try again") else None,
     )
+
+
+@router.post("/staff/{user_id}/lift-wait")
+async def lift_wait(
+    request: Request,
+    user_id: IdPath,
+    user: PageAdminDep,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """Let a member of staff who failed to sign in too often try again now."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    member = await load_staff(session, user_id)
+    await lift_sign_in_wait(session, settings=settings, now=now, admin_id=user.id or 0, user=member)
+    return RedirectResponse("/admin?done=let+try+again", status_code=303)
 
 
 @router.post("/staff/{user_id}/{action}")

@@ -2,9 +2,9 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
-from service.auth import authenticate, issue_api_token
+from service.auth import issue_api_token
 from service.domain.notice import earliest_conference_start
 from service.domain.staff import StaffRole
 from service.domain.states import Actor, RequestStatus
@@ -29,6 +29,7 @@ from service.usecases.observation_requests import (
     record_chair_check,
     withdraw_request,
 )
+from service.usecases.sign_in import minutes_text, sign_in_with_password
 from service.web.api_schemas import (
     ChairCheckIn,
     ConferenceIn,
@@ -53,6 +54,8 @@ from service.web.deps import (
     ReadSessionDep,
     SettingsDep,
     WriteSessionDep,
+    client_address,
+    get_database,
 )
 from service.web.fields import MAX_ID
 from service.web.presenters import (
@@ -70,12 +73,30 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/auth/token", response_model=TokenOut, tags=["auth"])
-async def create_token(body: TokenIn, session: ReadSessionDep, settings: SettingsDep) -> TokenOut:
-    """Exchange a staff email and password for a bearer token."""
-    user = await authenticate(session, email=body.email, password=body.password)
-    if user is None or user.id is None:
+async def create_token(
+    body: TokenIn, request: Request, settings: SettingsDep, now: NowDep
+) -> TokenOut:
+    """Exchange a staff email and password for a bearer token; 429 after repeated failures."""
+    database = get_database(request)
+    result = await sign_in_with_password(
+        database.reader,
+        database.writer,
+        settings=settings,
+        now=now,
+        email=body.email,
+        password=body.password,
+        address=client_address(request),
+    )
+    if result.wait is not None:
+        seconds = result.wait.seconds_from(now)
+        raise HTTPException(
+            status_code=429,
+            detail=f"Too many failed sign-ins. Try again in {minutes_text(seconds)}.",
+            headers={"Retry-After": str(seconds)},
+        )
+    if result.user is None or result.user.id is None:
         raise HTTPException(status_code=401, detail="The email or password is not right.")
-    return TokenOut(access_token=issue_api_token(settings, user_id=user.id))
+    return TokenOut(access_token=issue_api_token(settings, user_id=result.user.id))
 
 
 @router.post("/conferences", status_code=201, response_model=CreatedOut, tags=["conferences"])

@@ -54,6 +54,11 @@ async def get_now(request: Request) -> datetime:
     return clock()
 
 
+def client_address(request: Request) -> str:
+    """Where the request came from (behind a trusted proxy, the address it reports)."""
+    return request.client.host if request.client else "unknown"
+
+
 def system_clock() -> datetime:
     """The real time, in UTC."""
     return datetime.now(UTC)

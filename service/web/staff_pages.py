@@ -6,12 +6,12 @@ from pydantic import BaseModel, Field
 
 from service.auth import (
     SESSION_COOKIE,
-    authenticate,
     issue_session_cookie,
     read_email_confirmation,
 )
 from service.domain.errors import InvalidInput
 from service.store.tables import StaffUser
+from service.usecases.sign_in import minutes_text, sign_in_with_password
 from service.usecases.trainee_registration import confirm_trainee_email, register_trainee
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import (
@@ -19,6 +19,8 @@ from service.web.deps import (
     ReadSessionDep,
     SettingsDep,
     WriteSessionDep,
+    client_address,
+    get_database,
     get_staff_session,
 )
 from service.web.fields import EmailText, ShortText
@@ -52,8 +54,8 @@ class SignInForm(BaseModel):
 
 
 @router.post("/sign-in")
-async def sign_in(request: Request, session: ReadSessionDep, settings: SettingsDep) -> Response:
-    """Check the email and password and start a session."""
+async def sign_in(request: Request, settings: SettingsDep, now: NowDep) -> Response:
+    """Check the email and password and start a session; after repeated failures, wait."""
     form = await request.form()
     require_csrf(request, form.get(CSRF_FIELD))
     parsed = parse_form(
@@ -61,21 +63,38 @@ async def sign_in(request: Request, session: ReadSessionDep, settings: SettingsD
         form,
         {"email": "Enter your email address", "password": "Enter your password"},
     )
-    user = None
+    user, status, headers = None, 422, {}
     if parsed.value is not None:
-        user = await authenticate(session, email=parsed.value.email, password=parsed.value.password)
-        if user is None:
+        database = get_database(request)
+        result = await sign_in_with_password(
+            database.reader,
+            database.writer,
+            settings=settings,
+            now=now,
+            email=parsed.value.email,
+            password=parsed.value.password,
+            address=client_address(request),
+        )
+        user, status = result.user, 401
+        if result.wait is not None:
+            seconds = result.wait.seconds_from(now)
+            status, headers = 429, {"Retry-After": str(seconds)}
+            message = f"Too many failed sign-ins. Try again in {minutes_text(seconds)}."
+            parsed.errors.append(FieldError("email", message))
+        elif user is None:
             parsed.errors.append(FieldError("email", "The email address or password is not right"))
     if user is None or user.id is None:
-        return render_page(
+        page = render_page(
             request,
             "pages/staff/sign_in.html",
-            status=422 if not parsed.value else 401,
+            status=status,
             page_title="Sign in",
             errors=parsed.summary(),
             field_errors=parsed.by_field(),
             email=str(form.get("email") or "")[:254],
         )
+        page.headers.update(headers)
+        return page
     response = RedirectResponse(_HOME_BY_ROLE.get(user.role, "/"), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -26,7 +26,10 @@ NOW = START - timedelta(days=3)
 # The family's answers alone cause these two; a random actor sending them would be a bug
 # in the use cases, not in the domain.
 ANSWER_EVENTS = {RequestEvent.EVERYONE_AGREED, RequestEvent.SOMEONE_REFUSED}
-STAFF_EVENTS = sorted(set(RequestEvent) - ANSWER_EVENTS)
+# A change to the family causes this one, together with a new person to ask; this model keeps
+# the family fixed, so it never happens here.
+FAMILY_CHANGE_EVENTS = {RequestEvent.NEW_PERSON_TO_ASK}
+STAFF_EVENTS = sorted(set(RequestEvent) - ANSWER_EVENTS - FAMILY_CHANGE_EVENTS)
 
 
 def _reachable() -> set[RequestStatus]:

@@ -1,19 +1,9 @@
 """Loading single rows by id. Nothing here commits."""
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from service.domain.errors import NotFound
-from service.store.tables import Conference, ObservationRequest, StaffUser
-
-
-async def load_request(session: AsyncSession, request_id: int) -> ObservationRequest:
-    """The request with this id, or NotFound."""
-    request = await session.get(ObservationRequest, request_id)
-    if request is None:
-        raise NotFound("There is no such request.")
-    return request
+from service.store.tables import Conference, StaffUser
 
 
 async def load_conference(session: AsyncSession, conference_id: int) -> Conference:
@@ -46,19 +36,3 @@ async def load_staff(session: AsyncSession, user_id: int) -> StaffUser:
     if user is None:
         raise NotFound("There is no such member of staff.")
     return user
-
-
-async def load_request_for_update(session: AsyncSession, request_id: int) -> ObservationRequest:
-    """The request, locked until commit on PostgreSQL so answers to it are counted one at a time.
-
-    SQLite needs no lock: its write transactions already begin IMMEDIATE, one at a time.
-    """
-    request = await session.scalar(
-        select(ObservationRequest)
-        .where(col(ObservationRequest.id) == request_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if request is None:
-        raise NotFound("There is no such request.")
-    return request

@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Result, func, select, update
+from sqlalchemy import CursorResult, Result, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from service.domain.states import OPEN_STATUSES, RequestStatus
+from service.domain.states import RequestStatus
 from service.store.tables import ObservationRequest
 
 
@@ -43,19 +43,6 @@ async def compare_and_set_status(
         .execution_options(synchronize_session=False)
     )
     return _changed_one_row(result)
-
-
-async def count_open_requests_for_conference(session: AsyncSession, *, conference_id: int) -> int:
-    """How many requests for this conference are not yet finished."""
-    count = await session.scalar(
-        select(func.count())
-        .select_from(ObservationRequest)
-        .where(
-            col(ObservationRequest.conference_id) == conference_id,
-            col(ObservationRequest.status).in_([s.value for s in OPEN_STATUSES]),
-        )
-    )
-    return int(count or 0)
 
 
 async def bump_calendar_sequence(

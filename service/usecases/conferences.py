@@ -8,17 +8,16 @@ from sqlmodel import col
 
 from service.audit import append_audit
 from service.domain.conferences import check_duration, check_short_notice, parse_kind
-from service.domain.consent import consent_deadline
 from service.domain.errors import ConcurrentChange, IllegalTransition, InvalidInput
 from service.domain.observers import check_conference_time
 from service.domain.states import Actor, RequestEvent, RequestStatus, is_finished
 from service.settings import Settings
-from service.store.loading import load_conference, load_staff
+from service.store.loading import load_staff
 from service.store.locks import lock_conference
 from service.store.requests import bump_calendar_sequence
 from service.store.tables import Conference, ObservationRequest
 from service.usecases.consent_outcome import end_request
-from service.usecases.deadlines import answers_needed_by
+from service.usecases.deadlines import answers_needed_by, answers_needed_for_start
 from service.usecases.family_news import tell_family_conference_moved
 from service.usecases.mail import send_calendar
 from service.usecases.moves import change_conference
@@ -97,11 +96,7 @@ async def reschedule_conference(
         raise IllegalTransition("This conference was cancelled, so it cannot be moved.")
     previous = conference.starts_at
     new_start = check_conference_time(starts_at=starts_at, now=now)
-    new_deadline = consent_deadline(
-        conference_start=new_start,
-        deadline_working_days=settings.consent_deadline_working_days,
-        region=settings.bank_holiday_region,
-    )
+    new_deadline = answers_needed_for_start(settings, new_start)
     waiting = [r for r in locked.requests if RequestStatus(r.status) in _WAITING_FOR_ANSWERS]
     too_late = check_short_notice(
         now=now, new_deadline=new_deadline, waiting=len(waiting), confirmed=confirm_short_notice
@@ -138,20 +133,26 @@ async def reschedule_conference(
             details={"deadline": new_deadline.isoformat(), "because": "conference_rescheduled"},
         )
     for request in locked.requests:
-        await _tell_about_the_move(session, settings=settings, now=now, request=request)
+        await _tell_about_the_move(
+            session, settings=settings, now=now, conference=conference, request=request
+        )
     await session.commit()
     return conference
 
 
 async def _tell_about_the_move(
-    session: AsyncSession, *, settings: Settings, now: datetime, request: ObservationRequest
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    conference: Conference,
+    request: ObservationRequest,
 ) -> None:
     """The invite moves with the conference; everyone asked hears of it, with their same link."""
     status = RequestStatus(request.status)
     if status not in (RequestStatus.SEEKING_CONSENT, RequestStatus.CONFIRMED):
         return
     assert request.id is not None
-    conference = await load_conference(session, request.conference_id)
     trainee = await load_staff(session, request.trainee_id)
     if status is RequestStatus.CONFIRMED:
         if not await bump_calendar_sequence(

@@ -6,8 +6,6 @@ may wait for it.
 """
 
 import asyncio
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +19,7 @@ from service.domain.sign_in_limits import FAILURES_PER_ACCOUNT, Wait, must_wait
 from service.domain.staff import normalise_email
 from service.passwords import verify_password
 from service.settings import Settings
+from service.signing import keyed_digest
 from service.store.sign_in_failures import add_failure, clear_failures, recent_failures
 from service.store.tables import StaffUser
 
@@ -39,18 +38,13 @@ def minutes_text(seconds: int) -> str:
     return f"{minutes} minute" + ("" if minutes == 1 else "s")
 
 
-def keyed(settings: Settings, value: str) -> str:
-    """A keyed hash of an email or an address: enough to count by, nothing to read."""
-    return hmac.new(settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
-
-
 def account_key(settings: Settings, email: str) -> str:
     """The key failures of one account are counted under, whether the account exists or not."""
     try:
         address = normalise_email(email)
     except InvalidInput:
         address = email.strip().lower()
-    return keyed(settings, f"account:{address}")
+    return keyed_digest(settings.secret_key, f"account:{address}")
 
 
 async def sign_in_with_password(
@@ -64,7 +58,10 @@ async def sign_in_with_password(
     address: str,
 ) -> SignInResult:
     """Check a password unless the account or address must wait; count a failure; commits."""
-    account, place = account_key(settings, email), keyed(settings, f"address:{address}")
+    account, place = (
+        account_key(settings, email),
+        keyed_digest(settings.secret_key, f"address:{address}"),
+    )
     async with reader() as session:
         account_failures, address_failures = await recent_failures(
             session, account_key=account, address_key=place, now=now

@@ -7,10 +7,9 @@ peer's own, or, behind a proxy listed in CPC_TRUSTED_PROXIES, the one that proxy
 forwarded header from anyone else is ignored (see `cli.py`).
 """
 
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 
+from service.signing import keyed_digest
 from service.store.bad_links import bad_links_in_window, count_bad_link
 from service.store.database import Database
 
@@ -23,11 +22,11 @@ class BadLinkLimiter:
     def __init__(self, database: Database, *, limit_per_minute: int, key: str) -> None:
         self.database = database
         self.limit = limit_per_minute
-        self._key = key.encode()
+        self._key = key
 
     def _address_key(self, address: str) -> str:
         # A keyed hash: enough to count by, without keeping anyone's address.
-        return hmac.new(self._key, address.encode(), hashlib.sha256).hexdigest()
+        return keyed_digest(self._key, address)
 
     @staticmethod
     def _window(now: datetime) -> datetime:

@@ -16,16 +16,18 @@ from service.usecases.family_answers import parse_answer, record_answer
 from service.web.bad_link_limiter import BadLinkLimiter
 from service.web.consent_text import InformationText, information_text
 from service.web.csrf import CSRF_FIELD, require_csrf
-from service.web.deps import NowDep, ReadSessionDep, SettingsDep, WriteSessionDep
+from service.web.deps import (
+    NowDep,
+    ReadSessionDep,
+    SettingsDep,
+    WriteSessionDep,
+    client_address,
+)
 from service.web.fields import without_invisible_characters
 from service.web.rendering import render_page
 
 router = APIRouter(include_in_schema=False)
 MAX_TOKEN_LENGTH = 300
-
-
-def _client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _limiter(request: Request) -> BadLinkLimiter:
@@ -39,7 +41,7 @@ async def _bad_link_page(
     # Done with the page's own connection: the limiter takes one of its own, and a burst of
     # bad links holding two each could otherwise empty the pool and wait on itself.
     await session.close()
-    limiter, address = _limiter(request), _client_address(request)
+    limiter, address = _limiter(request), client_address(request)
     if await limiter.is_blocked(address, now):
         return render_page(
             request,
@@ -181,7 +183,7 @@ async def give_answer(
         return closed
     information = _information(request, settings, opened)
     # Kept for the page shown again below, so nobody has to type their comment twice.
-    comment = str(without_invisible_characters(str(form.get("comment") or ""))).replace("\x00", "")
+    comment = without_invisible_characters(str(form.get("comment") or "")).replace("\x00", "")
     if form.get("text_sha256") != information.shown.sha256:
         # The details changed while the page was open (the meeting moved, say): show them again.
         return _consent_page(

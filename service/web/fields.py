@@ -20,15 +20,13 @@ def _no_control_characters(value: str) -> str:
 _KEPT_CONTROLS = frozenset("\t\n\r\x00")  # NUL stays, to be refused below in plain words
 
 
-def without_invisible_characters(value: object) -> object:
+def without_invisible_characters(value: str) -> str:
     """The text without zero-width, direction-changing and other invisible characters.
 
     They let text shown to a family read differently from what was typed (a right-to-left
     override turns "gpj.exe" into "exe.jpg"), or hide a word from a check; nobody needs them
     in a name, a role or a reason.
     """
-    if not isinstance(value, str):
-        return value
     return "".join(
         char
         for char in value
@@ -36,7 +34,11 @@ def without_invisible_characters(value: object) -> object:
     )
 
 
-Visible = BeforeValidator(without_invisible_characters)
+def _visible(value: object) -> object:
+    return without_invisible_characters(value) if isinstance(value, str) else value
+
+
+Visible = BeforeValidator(_visible)
 ShortText = Annotated[
     str,
     Visible,

@@ -97,7 +97,25 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For is believed (addresses or networks); none by default, so a
     # client cannot claim to be someone else.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
+    # A staff session ends after this long without a request, and in any case after the
+    # maximum age; a staff page warns two minutes before the first.
+    session_idle_seconds: int = Field(default=1800, ge=300, le=24 * 3600)
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=300)
+    # Whether QA officers and administrators signing in with a password must use a second
+    # factor: by default yes in production, no in development.
+    require_mfa: bool | None = None
+    # Whether staff may sign in with a password here; a council using only its own single
+    # sign-on turns this off.
+    local_passwords: bool = True
+    # Single sign-on with the council's OpenID provider (Microsoft Entra ID, Google
+    # Workspace...): on when an issuer and a client id are set.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_role_claim: str = "roles"
+    oidc_role_trainee: str = "trainee"
+    oidc_role_qa: str = "qa"
+    oidc_role_admin: str = "admin"
     # Every request body is read in full before any route runs, within these bounds.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     body_timeout_seconds: float = Field(default=10.0, gt=0)
@@ -108,6 +126,15 @@ class Settings(BaseSettings):
     _split_previous = field_validator("previous_secret_keys", mode="before")(_comma_list)
     _split_domains = field_validator("trainee_email_domains", mode="before")(_comma_list)
     _split_proxies = field_validator("trusted_proxies", mode="before")(_comma_list)
+
+    @model_validator(mode="after")
+    def _someone_can_sign_in(self) -> "Settings":
+        if not self.local_passwords and not self.oidc_enabled:
+            raise ValueError(
+                "CPC_LOCAL_PASSWORDS is off and single sign-on is not set up, so nobody could "
+                "sign in. Set CPC_OIDC_ISSUER and CPC_OIDC_CLIENT_ID, or turn passwords back on."
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_keys_in_production(self) -> "Settings":
@@ -141,6 +168,16 @@ class Settings(BaseSettings):
     def api_docs_shown(self) -> bool:
         """Whether /docs and /redoc are served: by default only in development."""
         return self.api_docs if self.api_docs is not None else self.is_development
+
+    @property
+    def mfa_required(self) -> bool:
+        """Whether QA officers and administrators must use a second factor with a password."""
+        return self.require_mfa if self.require_mfa is not None else not self.is_development
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """Whether the sign-in page offers the council's own accounts."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def is_development(self) -> bool:

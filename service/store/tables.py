@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from service.store.types import UtcDateTime
@@ -12,15 +12,67 @@ class StaffUser(SQLModel, table=True):
     """A member of staff: trainee, QA officer or administrator."""
 
     __tablename__ = "staff_user"
+    __table_args__ = (UniqueConstraint("oidc_subject", name="uq_staff_user_oidc_subject"),)
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
     name: str = Field(max_length=200)
     role: str = Field(max_length=20)
+    # "person", or "integration": a case-management system acting through a named token.
+    kind: str = Field(
+        default="person", max_length=20, sa_column_kwargs={"server_default": "person"}
+    )
+    # "!" for an account that cannot sign in with a password (single sign-on, integrations).
     password_hash: str = Field(max_length=300)
     is_active: bool = True
     email_confirmed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = Field(sa_type=UtcDateTime)
+    # The one-time-code secret, encrypted with a key derived from CPC_SECRET_KEY; the last
+    # time step used, so that a code cannot be used twice.
+    totp_secret: str | None = Field(default=None, max_length=300)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    totp_last_step: int | None = Field(default=None, sa_type=BigInteger)
+    # "issuer subject" from the council's OpenID provider, once the person has used it.
+    oidc_subject: str | None = Field(default=None, max_length=300)
+
+
+class StaffSession(SQLModel, table=True):
+    """A signed-in browser, a person's API token, or an integration's named token.
+
+    Only a SHA-256 of the token is kept: the database alone cannot be used to sign in. A
+    session ends by `ended_at`, never by deleting the row, so an administrator can see who was
+    signed in and why each session ended.
+    """
+
+    __tablename__ = "staff_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    staff_user_id: int = Field(foreign_key="staff_user.id", index=True)
+    kind: str = Field(max_length=20)
+    stage: str = Field(max_length=20)
+    signed_in_with: str = Field(max_length=20)
+    name: str | None = Field(default=None, max_length=100)
+    csrf_token: str | None = Field(default=None, max_length=64)
+    device: str | None = Field(default=None, max_length=200)
+    created_by_id: int | None = None
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    last_seen_at: datetime = Field(sa_type=UtcDateTime)
+    expires_at: datetime = Field(sa_type=UtcDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+    ended_reason: str | None = Field(default=None, max_length=30)
+
+
+class StaffRecoveryCode(SQLModel, table=True):
+    """One of the ten single-use codes a person can sign in with when their phone is lost."""
+
+    __tablename__ = "staff_recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_user_id: int = Field(foreign_key="staff_user.id", index=True)
+    code_hash: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class Conference(SQLModel, table=True):

@@ -151,9 +151,10 @@ async def family_for_request(
 async def staff_page(
     session: AsyncSession, *, limit: int = PAGE_SIZE, offset: int = 0
 ) -> list[StaffUser]:
-    """Staff accounts in name order, a page at a time."""
+    """People's staff accounts in name order, a page at a time (integrations have their own list)."""
     rows = await session.scalars(
         select(StaffUser)
+        .where(col(StaffUser.kind) == "person")
         .order_by(col(StaffUser.name), col(StaffUser.id))
         .limit(limit)
         .offset(offset)

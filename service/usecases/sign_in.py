@@ -14,37 +14,33 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from service.audit import append_audit
-from service.domain.errors import InvalidInput
 from service.domain.sign_in_limits import FAILURES_PER_ACCOUNT, Wait, must_wait
-from service.domain.staff import normalise_email
+from service.domain.staff_sessions import SessionKind, SignedInWith, Stage, stage_after_password
 from service.passwords import verify_password
 from service.settings import Settings
-from service.signing import keyed_digest
 from service.store.sign_in_failures import add_failure, clear_failures, recent_failures
 from service.store.tables import StaffUser
+from service.usecases.second_factor import use_code
+from service.usecases.sign_in_keys import account_key, address_key
+from service.usecases.staff_sessions import NewSession, start_session
 
 
 @dataclass(frozen=True)
 class SignInResult:
-    """The member of staff now signed in, or why not: a wrong password, or a wait."""
+    """The session now started, or why not: a wrong password, a wait, or a step missing."""
 
-    user: StaffUser | None = None
+    new_session: NewSession | None = None
     wait: Wait | None = None
+    # An API token for an account with a second factor needs its one-time code too.
+    needs_code: bool = False
+    # An API token for an account that must set up a second factor first, on the web.
+    needs_set_up: bool = False
 
 
 def minutes_text(seconds: int) -> str:
     """'1 minute', '12 minutes': how long a wait is, rounded up to whole minutes."""
     minutes = max(1, (seconds + 59) // 60)
     return f"{minutes} minute" + ("" if minutes == 1 else "s")
-
-
-def account_key(settings: Settings, email: str) -> str:
-    """The key failures of one account are counted under, whether the account exists or not."""
-    try:
-        address = normalise_email(email)
-    except InvalidInput:
-        address = email.strip().lower()
-    return keyed_digest(settings.secret_key, f"account:{address}")
 
 
 async def sign_in_with_password(
@@ -56,12 +52,16 @@ async def sign_in_with_password(
     email: str,
     password: str,
     address: str,
+    kind: SessionKind,
+    one_time_code: str | None = None,
+    device: str | None = None,
 ) -> SignInResult:
-    """Check a password unless the account or address must wait; count a failure; commits."""
-    account, place = (
-        account_key(settings, email),
-        keyed_digest(settings.secret_key, f"address:{address}"),
-    )
+    """Check a password unless the account or address must wait, then start a session.
+
+    A browser session starts part-way when a second factor is still to come. An API token is
+    given only with the one-time code, when the account has one. Counts a failure; commits.
+    """
+    account, place = account_key(settings, email), address_key(settings, address)
     async with reader() as session:
         account_failures, address_failures = await recent_failures(
             session, account_key=account, address_key=place, now=now
@@ -73,31 +73,71 @@ async def sign_in_with_password(
             # The same answer whether the account exists or not, and no password is checked.
             return SignInResult(wait=wait)
         user = await session.scalar(
-            select(StaffUser).where(col(StaffUser.email) == email.strip().lower())
+            select(StaffUser).where(
+                col(StaffUser.email) == email.strip().lower(), col(StaffUser.kind) == "person"
+            )
         )
     hashed = user.password_hash if user else None
     matches = await asyncio.to_thread(verify_password, password, hashed)
     usable = user is not None and user.is_active and user.email_confirmed_at is not None
     async with writer() as session:
-        if matches and usable:
-            await clear_failures(session, account_key=account, now=now)
-            await session.commit()
-            return SignInResult(user=user)
-        await add_failure(session, account_key=account, address_key=place, now=now)
-        if len(account_failures) + 1 == FAILURES_PER_ACCOUNT:
-            await append_audit(
-                session,
-                now=now,
-                actor_kind="system",
-                actor_id=None,
-                action="sign_in_locked",
-                details={
-                    "staff_user_id": user.id if user else None,
-                    "failures": FAILURES_PER_ACCOUNT,
-                },
+        if matches and usable and user is not None:
+            stage = stage_after_password(
+                role=user.role,
+                has_second_factor=user.totp_enabled_at is not None,
+                mfa_required=settings.mfa_required,
             )
+            if kind is SessionKind.API and stage is Stage.SET_UP_SECOND_FACTOR:
+                return SignInResult(needs_set_up=True)
+            if kind is SessionKind.API and stage is Stage.SECOND_FACTOR:
+                if not one_time_code:
+                    return SignInResult(needs_code=True)
+                if not await use_code(
+                    session, settings=settings, now=now, user=user, code=one_time_code
+                ):
+                    await _count_failure(session, now, account, place, account_failures, user)
+                    await session.commit()
+                    return SignInResult()
+                stage = Stage.SIGNED_IN
+            await clear_failures(session, account_key=account, now=now)
+            started = await start_session(
+                session,
+                settings=settings,
+                now=now,
+                user=user,
+                kind=kind,
+                stage=stage,
+                signed_in_with=SignedInWith.PASSWORD,
+                device=device,
+            )
+            await session.commit()
+            return SignInResult(new_session=started)
+        await _count_failure(session, now, account, place, account_failures, user)
         await session.commit()
     return SignInResult()
+
+
+async def _count_failure(
+    session: AsyncSession,
+    now: datetime,
+    account: str,
+    place: str,
+    account_failures: list[datetime],
+    user: StaffUser | None,
+) -> None:
+    await add_failure(session, account_key=account, address_key=place, now=now)
+    if len(account_failures) + 1 == FAILURES_PER_ACCOUNT:
+        await append_audit(
+            session,
+            now=now,
+            actor_kind="system",
+            actor_id=None,
+            action="sign_in_locked",
+            details={
+                "staff_user_id": user.id if user else None,
+                "failures": FAILURES_PER_ACCOUNT,
+            },
+        )
 
 
 async def lift_sign_in_wait(

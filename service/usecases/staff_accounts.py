@@ -11,10 +11,12 @@ from sqlmodel import col
 from service.audit import append_audit
 from service.domain.errors import InvalidInput, NotFound
 from service.domain.staff import StaffRole, check_password, normalise_email, parse_role
+from service.domain.staff_sessions import EndReason
 from service.domain.states import OPEN_STATUSES, Actor, RequestEvent, RequestStatus, is_finished
 from service.passwords import hash_password
 from service.settings import Settings
 from service.store.locks import lock_conferences
+from service.store.staff_sessions import end_sessions
 from service.store.tables import ObservationRequest, StaffUser
 from service.usecases.consent_outcome import end_request
 
@@ -91,6 +93,12 @@ async def set_staff_active(
     user = await session.get(StaffUser, user_id, populate_existing=True)
     if user is None:
         raise NotFound("There is no such member of staff.")
+    if not active:
+        # Every browser session and token of theirs ends now, and stays ended if the account
+        # is ever allowed to sign in again.
+        await end_sessions(
+            session, now=now, reason=EndReason.ACCOUNT_STOPPED, staff_user_id=user_id
+        )
     if user.is_active != active:
         user.is_active = active
         await append_audit(

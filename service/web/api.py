@@ -2,9 +2,8 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Response
 
-from service.auth import issue_api_token
 from service.domain.notice import earliest_conference_start
 from service.domain.staff import StaffRole
 from service.domain.states import Actor, RequestStatus
@@ -29,7 +28,6 @@ from service.usecases.observation_requests import (
     record_chair_check,
     withdraw_request,
 )
-from service.usecases.sign_in import minutes_text, sign_in_with_password
 from service.web.api_schemas import (
     ChairCheckIn,
     ConferenceIn,
@@ -43,8 +41,6 @@ from service.web.api_schemas import (
     RequestQaOut,
     RequestTraineeOut,
     StatusOut,
-    TokenIn,
-    TokenOut,
 )
 from service.web.deps import (
     ApiQaDep,
@@ -54,8 +50,6 @@ from service.web.deps import (
     ReadSessionDep,
     SettingsDep,
     WriteSessionDep,
-    client_address,
-    get_database,
 )
 from service.web.fields import MAX_ID
 from service.web.presenters import (
@@ -70,33 +64,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/api/v1", responses=_ERRORS)
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-@router.post("/auth/token", response_model=TokenOut, tags=["auth"])
-async def create_token(
-    body: TokenIn, request: Request, settings: SettingsDep, now: NowDep
-) -> TokenOut:
-    """Exchange a staff email and password for a bearer token; 429 after repeated failures."""
-    database = get_database(request)
-    result = await sign_in_with_password(
-        database.reader,
-        database.writer,
-        settings=settings,
-        now=now,
-        email=body.email,
-        password=body.password,
-        address=client_address(request),
-    )
-    if result.wait is not None:
-        seconds = result.wait.seconds_from(now)
-        raise HTTPException(
-            status_code=429,
-            detail=f"Too many failed sign-ins. Try again in {minutes_text(seconds)}.",
-            headers={"Retry-After": str(seconds)},
-        )
-    if result.user is None or result.user.id is None:
-        raise HTTPException(status_code=401, detail="The email or password is not right.")
-    return TokenOut(access_token=issue_api_token(settings, user_id=result.user.id))
 
 
 @router.post("/conferences", status_code=201, response_model=CreatedOut, tags=["conferences"])

@@ -23,11 +23,15 @@ class ErrorOut(BaseModel):
 class TokenIn(ApiModel):
     email: EmailText
     password: str = Field(min_length=1, max_length=200)
+    # The six digits from the authenticator app, or a recovery code, for an account with a
+    # second factor.
+    one_time_code: str | None = Field(default=None, min_length=6, max_length=20)
 
 
 class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+    expires_at: AwareDatetime
 
 
 class ConferenceIn(ApiModel):

@@ -15,6 +15,7 @@ from service.store.database import Database
 from service.web import (
     admin_pages,
     api,
+    api_auth,
     api_family,
     dev_mail,
     family_pages,
@@ -92,6 +93,7 @@ def create_app(
     )
     install_error_handlers(app, render_error_page=render_error_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api_auth.router)
     app.include_router(api.router)
     app.include_router(api_family.router)
     app.include_router(staff_pages.router)

@@ -5,17 +5,27 @@ FastAPI runs a plain `def` dependency in a worker thread, so every dependency he
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.auth import SESSION_COOKIE, StaffSession, read_api_token, read_session_cookie
+from service.auth import SESSION_COOKIE, token_hash
 from service.domain.staff import StaffRole
+from service.domain.staff_sessions import (
+    SessionKind,
+    SignedInWith,
+    Stage,
+    idle_ends_at,
+    is_usable,
+    should_touch,
+)
 from service.settings import Settings
 from service.store.database import Database
+from service.store.staff_sessions import session_by_token_hash, times_of, touch
 from service.store.tables import StaffUser
 
 
@@ -69,33 +79,86 @@ WriteSessionDep = Annotated[AsyncSession, Depends(get_write_session)]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 NowDep = Annotated[datetime, Depends(get_now)]
 
-_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+bearer_scheme = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+_TOKEN_MAX_LENGTH = 200  # longer than any token the service makes; longer ones are not looked up
 
 
-async def _load_signed_in(request: Request, user_id: int | None) -> StaffUser | None:
-    # A session of its own, closed at once: a request-long read connection held while the
-    # route waits for a write connection would let a burst of requests take the whole pool
-    # and wait on each other until the pool times out.
-    if user_id is None:
+@dataclass(frozen=True)
+class SignedIn:
+    """A session found by its token and still usable, with its member of staff."""
+
+    user: StaffUser
+    session_id: int
+    kind: SessionKind
+    stage: Stage
+    signed_in_with: SignedInWith
+    csrf_token: str
+    # When the session ends if nothing more happens (browser sessions).
+    ends_if_idle_at: datetime
+
+
+async def find_session(
+    request: Request, token: str | None, *, kinds: frozenset[SessionKind]
+) -> SignedIn | None:
+    """The usable session a token opens, or None; records its use at most once a minute.
+
+    Its own short sessions, closed at once: a request-long read connection held while the
+    route waits for a write connection would let a burst of requests take the whole pool
+    and wait on each other until the pool times out.
+    """
+    if not token or len(token) > _TOKEN_MAX_LENGTH:
         return None
-    async with get_database(request).read_session() as session:
-        return await session.get(StaffUser, user_id)
+    settings, database, now = settings_of(request), get_database(request), await get_now(request)
+    async with database.read_session() as session:
+        found = await session_by_token_hash(session, token_hash(token))
+    if found is None:
+        return None
+    row, user = found
+    times = times_of(row)
+    idle = timedelta(seconds=settings.session_idle_seconds)
+    if (
+        row.id is None
+        or SessionKind(row.kind) not in kinds
+        or not user.is_active
+        or not is_usable(times, now=now, idle=idle)
+    ):
+        return None
+    if should_touch(times, now=now):
+        async with database.write_session() as session:
+            await touch(session, session_id=row.id, now=now)
+            await session.commit()
+        times = replace(times, last_seen_at=now)
+    return SignedIn(
+        user=user,
+        session_id=row.id,
+        kind=SessionKind(row.kind),
+        stage=Stage(row.stage),
+        signed_in_with=SignedInWith(row.signed_in_with),
+        csrf_token=row.csrf_token or "",
+        ends_if_idle_at=idle_ends_at(times, idle=idle),
+    )
+
+
+API_KINDS = frozenset({SessionKind.API, SessionKind.INTEGRATION})
+_BROWSER = frozenset({SessionKind.BROWSER})
+_NOT_SIGNED_IN = HTTPException(
+    status_code=401,
+    detail="Sign in first: send a bearer token from POST /api/v1/auth/token.",
+    headers={"WWW-Authenticate": "Bearer"},
+)
 
 
 async def get_api_user(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> StaffUser:
     """The staff member a bearer token belongs to, or 401."""
-    user_id = read_api_token(settings_of(request), credentials.credentials) if credentials else None
-    user = await _load_signed_in(request, user_id)
-    if user is None or not user.is_active:
-        raise HTTPException(
-            status_code=401,
-            detail="Sign in first: send a bearer token from POST /api/v1/auth/token.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return user
+    signed_in = await find_session(
+        request, credentials.credentials if credentials else None, kinds=API_KINDS
+    )
+    if signed_in is None or signed_in.stage is not Stage.SIGNED_IN:
+        raise _NOT_SIGNED_IN
+    return signed_in.user
 
 
 ApiUserDep = Annotated[StaffUser, Depends(get_api_user)]
@@ -121,20 +184,34 @@ class SignInRequired(Exception):
     """A page needs a signed-in member of staff; the app redirects to the sign-in page."""
 
 
-def get_staff_session(request: Request) -> StaffSession | None:
-    """The signed session cookie, if there is a valid one."""
-    return read_session_cookie(settings_of(request), request.cookies.get(SESSION_COOKIE))
+async def get_browser_session(request: Request) -> SignedIn | None:
+    """The usable browser session in the sign-in cookie, at whatever stage, or None.
+
+    Remembered on the request, so that its forms carry the session's CSRF value.
+    """
+    signed_in = await find_session(request, request.cookies.get(SESSION_COOKIE), kinds=_BROWSER)
+    request.state.staff_session = signed_in
+    return signed_in
 
 
-async def get_page_user(request: Request) -> StaffUser:
-    """The signed-in staff member for a page, or a redirect to sign in."""
-    staff_session = get_staff_session(request)
-    user = await _load_signed_in(request, staff_session.user_id if staff_session else None)
-    if user is None or not user.is_active:
+BrowserSessionDep = Annotated[SignedIn | None, Depends(get_browser_session)]
+
+
+async def get_signed_in(request: Request) -> SignedIn:
+    """A browser session that has finished signing in, or a redirect to sign in."""
+    signed_in = await get_browser_session(request)
+    if signed_in is None or signed_in.stage is not Stage.SIGNED_IN:
         raise SignInRequired()
-    request.state.staff_session = staff_session
-    request.state.user = user
-    return user
+    request.state.user = signed_in.user
+    return signed_in
+
+
+SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
+
+
+async def get_page_user(signed_in: SignedInDep) -> StaffUser:
+    """The signed-in staff member for a page, or a redirect to sign in."""
+    return signed_in.user
 
 
 PageUserDep = Annotated[StaffUser, Depends(get_page_user)]
@@ -142,20 +219,15 @@ PageUserDep = Annotated[StaffUser, Depends(get_page_user)]
 
 async def get_any_staff(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> StaffUser:
     """A signed-in member of staff, by bearer token or by sign-in cookie; 401 otherwise."""
     if credentials is not None:
         return await get_api_user(request, credentials)
-    staff_session = get_staff_session(request)
-    user = await _load_signed_in(request, staff_session.user_id if staff_session else None)
-    if user is None or not user.is_active:
-        raise HTTPException(
-            status_code=401,
-            detail="Sign in first: send a bearer token from POST /api/v1/auth/token.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return user
+    signed_in = await get_browser_session(request)
+    if signed_in is None or signed_in.stage is not Stage.SIGNED_IN:
+        raise _NOT_SIGNED_IN
+    return signed_in.user
 
 
 AnyStaffDep = Annotated[StaffUser, Depends(get_any_staff)]

@@ -4,24 +4,22 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from service.auth import (
-    SESSION_COOKIE,
-    issue_session_cookie,
-    read_email_confirmation,
-)
+from service.auth import SESSION_COOKIE, read_email_confirmation
 from service.domain.errors import InvalidInput
+from service.domain.staff_sessions import SessionKind, Stage
+from service.settings import Settings
 from service.store.tables import StaffUser
 from service.usecases.sign_in import minutes_text, sign_in_with_password
+from service.usecases.staff_sessions import sign_out
 from service.usecases.trainee_registration import confirm_trainee_email, register_trainee
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import (
+    BrowserSessionDep,
     NowDep,
-    ReadSessionDep,
     SettingsDep,
     WriteSessionDep,
     client_address,
     get_database,
-    get_staff_session,
 )
 from service.web.fields import EmailText, ShortText
 from service.web.forms import FieldError, parse_form
@@ -30,22 +28,66 @@ from service.web.rendering import render_page
 router = APIRouter(include_in_schema=False)
 
 _HOME_BY_ROLE = {"trainee": "/trainee", "qa": "/qa", "admin": "/admin"}
+# Where a browser session goes next, by how far through signing in it is.
+_NEXT_BY_STAGE = {
+    Stage.SECOND_FACTOR: "/sign-in/code",
+    Stage.SET_UP_SECOND_FACTOR: "/sign-in/set-up-code",
+}
+
+
+def home_of(user: StaffUser) -> str:
+    """Each person's own start page."""
+    return _HOME_BY_ROLE.get(user.role, "/sign-in")
+
+
+def with_session_cookie(response: Response, settings: Settings, token: str) -> Response:
+    """The response, carrying a new sign-in cookie: nothing in it but a random value."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_max_age_seconds,
+        httponly=True,
+        samesite="lax",
+        secure=not settings.is_development,
+        path="/",
+    )
+    return response
+
+
+def device_of(request: Request) -> str | None:
+    """The browser or program, as it describes itself, for the list of who is signed in."""
+    return request.headers.get("user-agent", "")[:200] or None
 
 
 @router.get("/")
-async def home(request: Request, session: ReadSessionDep) -> Response:
-    """Send each person to their own start page."""
-    staff_session = get_staff_session(request)
-    user = await session.get(StaffUser, staff_session.user_id) if staff_session else None
-    if user is None:
+async def home(signed_in: BrowserSessionDep) -> Response:
+    """Send each person to their own start page, or on to finish signing in."""
+    if signed_in is None:
         return RedirectResponse("/sign-in", status_code=303)
-    return RedirectResponse(_HOME_BY_ROLE.get(user.role, "/sign-in"), status_code=303)
+    target = _NEXT_BY_STAGE.get(signed_in.stage) or home_of(signed_in.user)
+    return RedirectResponse(target, status_code=303)
+
+
+def _sign_in_page(
+    request: Request, settings: Settings, *, status: int = 200, **context: object
+) -> Response:
+    ended = request.query_params.get("ended")
+    return render_page(
+        request,
+        "pages/staff/sign_in.html",
+        status=status,
+        page_title="Sign in",
+        passwords_allowed=settings.local_passwords,
+        council_accounts=settings.oidc_enabled,
+        ended_idle=ended == "idle",
+        **context,
+    )
 
 
 @router.get("/sign-in")
-async def sign_in_page(request: Request) -> Response:
+async def sign_in_page(request: Request, settings: SettingsDep) -> Response:
     """The sign-in form."""
-    return render_page(request, "pages/staff/sign_in.html", page_title="Sign in")
+    return _sign_in_page(request, settings)
 
 
 class SignInForm(BaseModel):
@@ -58,12 +100,14 @@ async def sign_in(request: Request, settings: SettingsDep, now: NowDep) -> Respo
     """Check the email and password and start a session; after repeated failures, wait."""
     form = await request.form()
     require_csrf(request, form.get(CSRF_FIELD))
+    if not settings.local_passwords:
+        return _sign_in_page(request, settings, status=403)
     parsed = parse_form(
         SignInForm,
         form,
         {"email": "Enter your email address", "password": "Enter your password"},
     )
-    user, status, headers = None, 422, {}
+    started, status, headers = None, 422, {}
     if parsed.value is not None:
         database = get_database(request)
         result = await sign_in_with_password(
@@ -74,46 +118,50 @@ async def sign_in(request: Request, settings: SettingsDep, now: NowDep) -> Respo
             email=parsed.value.email,
             password=parsed.value.password,
             address=client_address(request),
+            kind=SessionKind.BROWSER,
+            device=device_of(request),
         )
-        user, status = result.user, 401
+        started, status = result.new_session, 401
         if result.wait is not None:
             seconds = result.wait.seconds_from(now)
             status, headers = 429, {"Retry-After": str(seconds)}
             message = f"Too many failed sign-ins. Try again in {minutes_text(seconds)}."
             parsed.errors.append(FieldError("email", message))
-        elif user is None:
+        elif started is None:
             parsed.errors.append(FieldError("email", "The email address or password is not right"))
-    if user is None or user.id is None:
-        page = render_page(
+    if started is None:
+        page = _sign_in_page(
             request,
-            "pages/staff/sign_in.html",
+            settings,
             status=status,
-            page_title="Sign in",
             errors=parsed.summary(),
             field_errors=parsed.by_field(),
             email=str(form.get("email") or "")[:254],
         )
         page.headers.update(headers)
         return page
-    response = RedirectResponse(_HOME_BY_ROLE.get(user.role, "/"), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        issue_session_cookie(settings, user_id=user.id),
-        max_age=settings.session_max_age_seconds,
-        httponly=True,
-        samesite="lax",
-        secure=not settings.is_development,
-        path="/",
-    )
-    return response
+    stage = Stage(started.row.stage)
+    user = await _user(request, started.row.staff_user_id)
+    target = _NEXT_BY_STAGE.get(stage) or home_of(user)
+    return with_session_cookie(RedirectResponse(target, status_code=303), settings, started.token)
+
+
+async def _user(request: Request, user_id: int) -> StaffUser:
+    async with get_database(request).read_session() as session:
+        user = await session.get(StaffUser, user_id)
+    assert user is not None
+    return user
 
 
 @router.post("/sign-out")
-async def sign_out(request: Request) -> Response:
-    """End the session."""
-    form = await request.form()
-    request.state.staff_session = get_staff_session(request)
-    require_csrf(request, form.get(CSRF_FIELD))
+async def sign_out_now(request: Request, signed_in: BrowserSessionDep, now: NowDep) -> Response:
+    """End the session at once: its cookie opens nothing again, here or in any copy of it."""
+    if signed_in is not None:
+        # Only a session that is still alive can be ended, so only then is a check needed.
+        form = await request.form()
+        require_csrf(request, form.get(CSRF_FIELD))
+        async with get_database(request).write_session() as session:
+            await sign_out(session, now=now, session_id=signed_in.session_id)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -128,6 +128,7 @@ async def test_production_sends_hsts_and_keeps_the_api_pages_to_itself(
         database_url=database_url,
         dispatch_in_process=False,
         base_url="https://observers.council.example",
+        require_mfa=False,
     )
     app = create_app(production, database, clock=clock)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

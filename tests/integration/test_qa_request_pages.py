@@ -252,6 +252,7 @@ async def test_the_chair_check_is_offered_from_the_conference_day_and_finishes_t
     assert "from the day of the conference" in early.text
     assert await status_of(database, request_id) == "confirmed"
     clock.set(NOW + timedelta(days=28, hours=-1))  # 9:00 on the day
+    await signed_in_staff(client, database)  # the earlier session ended while idle
     page = await client.get(f"/qa/requests/{request_id}")
     assert "Record the chair&#39;s check" in page.text
     missing = await act(client, request_id, "chair-check")
@@ -264,9 +265,9 @@ async def test_the_chair_check_is_offered_from_the_conference_day_and_finishes_t
 async def test_the_family_withdrawing_at_the_start_means_not_going_ahead(
     client: httpx.AsyncClient, database: Database, clock: FrozenClock
 ) -> None:
-    await signed_in_staff(client, database)
     request_id, _ = await a_request(database, status="confirmed")
     clock.set(NOW + timedelta(days=28, minutes=5))
+    await signed_in_staff(client, database)
     response = await act(client, request_id, "chair-check", outcome="family_withdrew")
     assert response.status_code == 303
     assert await status_of(database, request_id) == "not_going_ahead"

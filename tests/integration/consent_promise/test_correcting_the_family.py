@@ -116,8 +116,8 @@ async def test_adding_someone_who_must_be_asked_after_the_deadline_is_refused(
 ) -> None:
     world = await build_world(database, days_ahead=10)
     request_id = await approved_request(client, world)
-    headers = await qa_headers(client, world)
     clock.set(clock.now + timedelta(days=9, hours=8))  # past 17:00 the working day before
+    headers = await qa_headers(client, world)  # a token lasts hours, not days
     before = await snapshot(database)
     added = await client.post(
         f"/api/v1/conferences/{world.conference_id}/family-members",
@@ -222,6 +222,7 @@ async def test_corrections_are_for_qa_only_and_only_before_the_conference(
     no_address = await client.patch(url, json={"email": None}, headers=headers)
     assert no_address.status_code == 422
     clock.set(clock.now + timedelta(days=29))
+    headers = await qa_headers(client, world)  # a token lasts hours, not days
     late = await client.patch(url, json={"name": "Alex Zebedee"}, headers=headers)
     assert late.status_code == 409
     assert late.json()["detail"] == (

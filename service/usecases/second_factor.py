@@ -1,0 +1,280 @@
+"""A second factor for password sign-in: setting up an authenticator app, and using a code.
+
+A code is good once: the time step it belongs to is recorded, and a recovery code is marked
+used, each by a conditional update, so two requests racing with the same code cannot both win.
+Wrong codes count against the same limits as wrong passwords.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from service.audit import append_audit
+from service.domain.errors import NotFound
+from service.domain.sign_in_limits import Wait, must_wait
+from service.domain.staff_sessions import EndReason, SessionKind, SignedInWith, Stage
+from service.domain.states import Actor
+from service.one_time_codes import (
+    matching_step,
+    new_recovery_codes,
+    new_secret,
+    open_secret,
+    recovery_code_hash,
+    seal_secret,
+)
+from service.settings import Settings
+from service.store.sign_in_failures import add_failure, clear_failures, recent_failures
+from service.store.staff_sessions import end_sessions
+from service.store.tables import StaffRecoveryCode, StaffSession, StaffUser
+from service.usecases.sign_in_keys import account_key, address_key
+from service.usecases.staff_sessions import NewSession, start_session
+
+
+@dataclass(frozen=True)
+class CodeResult:
+    """The fresh, fully signed-in session, or why not: a wrong code, or a wait."""
+
+    new_session: NewSession | None = None
+    wait: Wait | None = None
+    recovery_codes: tuple[str, ...] = ()
+
+
+async def use_code(
+    session: AsyncSession, *, settings: Settings, now: datetime, user: StaffUser, code: str
+) -> bool:
+    """Whether `code` is the person's current one-time code or an unused recovery code.
+
+    Marks it used when it is (flushes, does not commit).
+    """
+    assert user.id is not None
+    secret = open_secret(settings, user.totp_secret) if user.totp_secret else None
+    step = matching_step(secret, code, now=now) if secret else None
+    if step is not None:
+        result = await session.execute(
+            update(StaffUser)
+            .where(
+                col(StaffUser.id) == user.id,
+                or_(col(StaffUser.totp_last_step).is_(None), col(StaffUser.totp_last_step) < step),
+            )
+            .values(totp_last_step=step)
+        )
+        return bool(getattr(result, "rowcount", 0))
+    result = await session.execute(
+        update(StaffRecoveryCode)
+        .where(
+            col(StaffRecoveryCode.staff_user_id) == user.id,
+            col(StaffRecoveryCode.code_hash) == recovery_code_hash(code),
+            col(StaffRecoveryCode.used_at).is_(None),
+        )
+        .values(used_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def secret_to_set_up(
+    session: AsyncSession, *, settings: Settings, user_id: int
+) -> str | None:
+    """The secret the person is setting up, made on first visit; None once one is in use.
+
+    Kept on their account from the first visit, so reloading the page shows the same QR code
+    the person may already have scanned. Commits.
+    """
+    user = await session.get(StaffUser, user_id)
+    if user is None or user.totp_enabled_at is not None:
+        return None
+    secret = open_secret(settings, user.totp_secret) if user.totp_secret else None
+    if secret is None:
+        secret = new_secret()
+        user.totp_secret = seal_secret(settings, secret)
+        await session.commit()
+    return secret
+
+
+async def _fresh_signed_in_session(
+    session: AsyncSession, *, settings: Settings, now: datetime, part_way: StaffSession
+) -> NewSession:
+    # A new token once the person has proved more: whoever saw the part-way cookie cannot
+    # ride on it into the full session.
+    assert part_way.id is not None
+    await end_sessions(session, now=now, reason=EndReason.SIGNED_IN_FURTHER, session_id=part_way.id)
+    user = await session.get(StaffUser, part_way.staff_user_id)
+    assert user is not None
+    return await start_session(
+        session,
+        settings=settings,
+        now=now,
+        user=user,
+        kind=SessionKind.BROWSER,
+        signed_in_with=SignedInWith(part_way.signed_in_with),
+        device=part_way.device,
+    )
+
+
+async def _checked(
+    reader: async_sessionmaker[AsyncSession],
+    writer: async_sessionmaker[AsyncSession],
+    *,
+    settings: Settings,
+    now: datetime,
+    session_id: int,
+    expected_stage: Stage,
+    code: str,
+    address: str,
+) -> CodeResult:
+    async with reader() as session:
+        part_way = await session.get(StaffSession, session_id)
+        user = await session.get(StaffUser, part_way.staff_user_id) if part_way else None
+        if part_way is None or user is None or part_way.stage != expected_stage.value:
+            return CodeResult()
+        account = account_key(settings, user.email)
+        place = address_key(settings, address)
+        account_failures, address_failures = await recent_failures(
+            session, account_key=account, address_key=place, now=now
+        )
+    wait = must_wait(now=now, account_failures=account_failures, address_failures=address_failures)
+    if wait is not None:
+        return CodeResult(wait=wait)
+    async with writer() as session:
+        part_way = await session.get(StaffSession, session_id)
+        user = await session.get(StaffUser, user.id)
+        if part_way is None or user is None or part_way.ended_at is not None:
+            return CodeResult()
+        if expected_stage is Stage.SET_UP_SECOND_FACTOR:
+            codes = await _finish_set_up(session, settings=settings, now=now, user=user, code=code)
+            right = codes is not None
+        else:
+            codes = None
+            right = await use_code(session, settings=settings, now=now, user=user, code=code)
+        if not right:
+            await add_failure(session, account_key=account, address_key=place, now=now)
+            await session.commit()
+            return CodeResult()
+        await clear_failures(session, account_key=account, now=now)
+        fresh = await _fresh_signed_in_session(
+            session, settings=settings, now=now, part_way=part_way
+        )
+        await session.commit()
+        return CodeResult(new_session=fresh, recovery_codes=tuple(codes or ()))
+
+
+async def pass_second_factor(
+    reader: async_sessionmaker[AsyncSession],
+    writer: async_sessionmaker[AsyncSession],
+    *,
+    settings: Settings,
+    now: datetime,
+    session_id: int,
+    code: str,
+    address: str,
+) -> CodeResult:
+    """Finish signing in with a one-time code or a recovery code; commits."""
+    return await _checked(
+        reader,
+        writer,
+        settings=settings,
+        now=now,
+        session_id=session_id,
+        expected_stage=Stage.SECOND_FACTOR,
+        code=code,
+        address=address,
+    )
+
+
+async def set_up_second_factor(
+    reader: async_sessionmaker[AsyncSession],
+    writer: async_sessionmaker[AsyncSession],
+    *,
+    settings: Settings,
+    now: datetime,
+    session_id: int,
+    code: str,
+    address: str,
+) -> CodeResult:
+    """Turn on the authenticator app once it shows the right code; recovery codes come back."""
+    return await _checked(
+        reader,
+        writer,
+        settings=settings,
+        now=now,
+        session_id=session_id,
+        expected_stage=Stage.SET_UP_SECOND_FACTOR,
+        code=code,
+        address=address,
+    )
+
+
+async def _finish_set_up(
+    session: AsyncSession, *, settings: Settings, now: datetime, user: StaffUser, code: str
+) -> list[str] | None:
+    secret = open_secret(settings, user.totp_secret) if user.totp_secret else None
+    step = matching_step(secret, code, now=now) if secret else None
+    if step is None or user.totp_enabled_at is not None:
+        return None
+    user.totp_enabled_at, user.totp_last_step = now, step
+    codes = new_recovery_codes()
+    await session.execute(
+        update(StaffRecoveryCode)
+        .where(
+            col(StaffRecoveryCode.staff_user_id) == user.id,
+            col(StaffRecoveryCode.used_at).is_(None),
+        )
+        .values(used_at=now)
+    )
+    assert user.id is not None
+    for recovery in codes:
+        session.add(
+            StaffRecoveryCode(
+                staff_user_id=user.id, code_hash=recovery_code_hash(recovery), created_at=now
+            )
+        )
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.SYSTEM.value,
+        actor_id=None,
+        action="second_factor_set_up",
+        details={"staff_user_id": user.id},
+    )
+    return codes
+
+
+async def recovery_codes_left(session: AsyncSession, *, user_id: int) -> int:
+    """How many recovery codes the person has not used."""
+    rows = await session.scalars(
+        select(col(StaffRecoveryCode.id)).where(
+            col(StaffRecoveryCode.staff_user_id) == user_id,
+            col(StaffRecoveryCode.used_at).is_(None),
+        )
+    )
+    return len(list(rows))
+
+
+async def reset_second_factor(
+    session: AsyncSession, *, now: datetime, admin_id: int, user_id: int
+) -> None:
+    """An administrator clears a person's lost second factor; they set up a new one. Commits."""
+    user = await session.get(StaffUser, user_id)
+    if user is None:
+        raise NotFound("There is no such member of staff.")
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    await session.execute(
+        update(StaffRecoveryCode)
+        .where(
+            col(StaffRecoveryCode.staff_user_id) == user_id,
+            col(StaffRecoveryCode.used_at).is_(None),
+        )
+        .values(used_at=now)
+    )
+    await end_sessions(session, now=now, reason=EndReason.ENDED_BY_ADMIN, staff_user_id=user_id)
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.ADMIN.value,
+        actor_id=admin_id,
+        action="second_factor_reset",
+        details={"staff_user_id": user_id},
+    )
+    await session.commit()

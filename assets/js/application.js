@@ -12,3 +12,30 @@ if ("noModule" in HTMLScriptElement.prototype) {
 if (isSupported()) {
   initAll();
 }
+
+// The idle warning appears without JavaScript (see /session/timing.css). With it, "Stay
+// signed in" keeps the page as it is, with anything typed into it, and the page clears
+// itself when the session has ended, as the <noscript> refresh does without JavaScript.
+const idleWarning = document.querySelector(".cpc-idle-warning");
+if (idleWarning) {
+  const warnAfter = Number(idleWarning.dataset.warnAfter);
+  const endsAfter = Number(idleWarning.dataset.endsAfter);
+  let clearPage = setTimeout(() => window.location.assign("/sign-in?ended=idle"), (endsAfter + 5) * 1000);
+  const form = idleWarning.querySelector("form");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = new FormData(form);
+    body.append("stay_on_page", "1");
+    const response = await fetch(form.action, { method: "POST", body });
+    if (response.status !== 204) {
+      window.location.assign("/sign-in?ended=idle");
+      return;
+    }
+    // Start the warning's clock again: hide it, then let the same delay run from now.
+    idleWarning.style.animation = "none";
+    void idleWarning.offsetHeight;
+    idleWarning.style.animation = "";
+    clearTimeout(clearPage);
+    clearPage = setTimeout(() => window.location.assign("/sign-in?ended=idle"), (warnAfter + 125) * 1000);
+  });
+}

@@ -151,7 +151,7 @@ async def family_for_request(
 async def staff_page(
     session: AsyncSession, *, limit: int = PAGE_SIZE, offset: int = 0
 ) -> list[StaffUser]:
-    """People's staff accounts in name order, a page at a time (integrations have their own list)."""
+    """People's staff accounts in name order, a page at a time; integrations are listed apart."""
     rows = await session.scalars(
         select(StaffUser)
         .where(col(StaffUser.kind) == "person")

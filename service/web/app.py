@@ -20,6 +20,8 @@ from service.web import (
     dev_mail,
     family_pages,
     qa_pages,
+    second_factor_pages,
+    session_pages,
     staff_pages,
     trainee_pages,
 )
@@ -97,6 +99,8 @@ def create_app(
     app.include_router(api.router)
     app.include_router(api_family.router)
     app.include_router(staff_pages.router)
+    app.include_router(second_factor_pages.router)
+    app.include_router(session_pages.router)
     app.include_router(trainee_pages.router)
     app.include_router(qa_pages.router)
     app.include_router(family_pages.router)

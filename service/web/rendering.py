@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from service.settings import Settings
 from service.store.tables import StaffUser
 from service.web.csrf import csrf_value_for, set_csrf_cookie_if_new
+from service.web.session_pages import idle_timing
 
 _NAVIGATION: dict[str, list[tuple[str, str]]] = {
     "trainee": [("/trainee", "Conferences and your requests")],
@@ -29,8 +30,11 @@ def render_page(request: Request, template: str, *, status: int = 200, **context
     """Render a page template inside the service's layout."""
     settings: Settings = request.app.state.settings
     user: StaffUser | None = getattr(request.state, "user", None)
+    now = request.app.state.clock()
     values: dict[str, Any] = {
         "signed_in_user": user,
+        "idle_timing": idle_timing(getattr(request.state, "staff_session", None), now),
+        "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "csrf_token": csrf_value_for(request),
         "nav_items": _navigation(user, request.url.path),
         "qa_service_name": settings.qa_service_name,

@@ -84,3 +84,17 @@ async def open_sessions(
         .limit(500)
     )
     return [(row[0], row[1]) for row in rows]
+
+
+async def integration_tokens(
+    session: AsyncSession, *, limit: int = 200
+) -> list[tuple[StaffSession, StaffUser]]:
+    """Every integration token, working or not, newest first, with the account it acts as."""
+    rows = await session.execute(
+        select(StaffSession, StaffUser)
+        .join(StaffUser, col(StaffUser.id) == col(StaffSession.staff_user_id))
+        .where(col(StaffSession.kind) == SessionKind.INTEGRATION.value)
+        .order_by(col(StaffSession.id).desc())
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in rows]

@@ -24,6 +24,14 @@ from service.web.fields import MAX_ID
 from service.web.rendering import render_page
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+_DONE_MESSAGES = {
+    "deactivated": "The account was deactivated: it cannot sign in, and its sessions have ended.",
+    "reactivated": "The account was reactivated: the person can sign in again.",
+    "let try again": "The person can try to sign in again now.",
+    "second factor reset": (
+        "Their second factor was reset: they will set up a new one when they next sign in."
+    ),
+}
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -49,7 +57,7 @@ async def staff_accounts(
         page=page,
         has_next=len(staff) == PAGE_SIZE,
         waiting={member_id for member_id, key in keys.items() if key in waiting_keys},
-        done=done if done in ("deactivated", "reactivated", "let try again") else None,
+        done=_DONE_MESSAGES.get(done or ""),
     )
 
 

@@ -14,9 +14,11 @@ from service.settings import Settings, get_settings
 from service.store.database import Database
 from service.web import (
     admin_pages,
+    admin_session_pages,
     api,
     api_auth,
     api_family,
+    council_sign_in_pages,
     dev_mail,
     family_pages,
     qa_pages,
@@ -78,6 +80,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock
+    app.state.council_client = council_sign_in_pages.council_client(settings)
     app.state.templates = make_templates(auto_reload=settings.is_development)
     app.state.bad_link_limiter = BadLinkLimiter(
         database, limit_per_minute=settings.bad_link_limit, key=settings.secret_key
@@ -100,10 +103,12 @@ def create_app(
     app.include_router(api_family.router)
     app.include_router(staff_pages.router)
     app.include_router(second_factor_pages.router)
+    app.include_router(council_sign_in_pages.router)
     app.include_router(session_pages.router)
     app.include_router(trainee_pages.router)
     app.include_router(qa_pages.router)
     app.include_router(family_pages.router)
+    app.include_router(admin_session_pages.router)
     app.include_router(admin_pages.router)
     if settings.is_development:
         app.include_router(dev_mail.router)

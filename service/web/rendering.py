@@ -13,7 +13,11 @@ from service.web.session_pages import idle_timing
 _NAVIGATION: dict[str, list[tuple[str, str]]] = {
     "trainee": [("/trainee", "Conferences and your requests")],
     "qa": [("/qa", "Requests"), ("/qa/conferences", "Conferences")],
-    "admin": [("/admin", "Staff accounts")],
+    "admin": [
+        ("/admin", "Staff accounts"),
+        ("/admin/sessions", "Who is signed in"),
+        ("/admin/integrations", "Integration tokens"),
+    ],
 }
 
 

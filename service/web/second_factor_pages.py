@@ -69,7 +69,7 @@ async def check_code(
         address=client_address(request),
     )
     if result.new_session is not None:
-        redirect = RedirectResponse(home_of(part_way.user), status_code=303)
+        redirect = RedirectResponse(home_of(part_way.user.role), status_code=303)
         return with_session_cookie(redirect, settings, result.new_session.token)
     return _code_error(request, "pages/staff/second_factor.html", result, now=now)
 
@@ -159,6 +159,6 @@ async def finish_set_up(
         "pages/staff/recovery_codes.html",
         page_title="Save your recovery codes",
         recovery_codes=result.recovery_codes,
-        next_href=home_of(part_way.user),
+        next_href=home_of(part_way.user.role),
     )
     return with_session_cookie(page, settings, result.new_session.token)

@@ -35,9 +35,9 @@ _NEXT_BY_STAGE = {
 }
 
 
-def home_of(user: StaffUser) -> str:
-    """Each person's own start page."""
-    return _HOME_BY_ROLE.get(user.role, "/sign-in")
+def home_of(role: str) -> str:
+    """Each role's own start page."""
+    return _HOME_BY_ROLE.get(role, "/sign-in")
 
 
 def with_session_cookie(response: Response, settings: Settings, token: str) -> Response:
@@ -64,7 +64,7 @@ async def home(signed_in: BrowserSessionDep) -> Response:
     """Send each person to their own start page, or on to finish signing in."""
     if signed_in is None:
         return RedirectResponse("/sign-in", status_code=303)
-    target = _NEXT_BY_STAGE.get(signed_in.stage) or home_of(signed_in.user)
+    target = _NEXT_BY_STAGE.get(signed_in.stage) or home_of(signed_in.user.role)
     return RedirectResponse(target, status_code=303)
 
 
@@ -142,7 +142,7 @@ async def sign_in(request: Request, settings: SettingsDep, now: NowDep) -> Respo
         return page
     stage = Stage(started.row.stage)
     user = await _user(request, started.row.staff_user_id)
-    target = _NEXT_BY_STAGE.get(stage) or home_of(user)
+    target = _NEXT_BY_STAGE.get(stage) or home_of(user.role)
     return with_session_cookie(RedirectResponse(target, status_code=303), settings, started.token)
 
 

@@ -1,0 +1,129 @@
+"""Signing in with the council's own account, once its OpenID provider has vouched for the person.
+
+The provider decides who may sign in and with which role, at every sign-in: a joiner gets an
+account the first time, a mover's new role applies at their next sign-in, and a leaver the
+provider no longer lets through cannot sign in. An account an administrator has stopped here
+stays stopped, whatever the provider says.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from service.audit import append_audit
+from service.domain.errors import InvalidInput
+from service.domain.staff import StaffRole, normalise_email
+from service.domain.staff_sessions import SessionKind, SignedInWith
+from service.domain.states import Actor
+from service.settings import Settings
+from service.store.tables import StaffUser
+from service.usecases.staff_sessions import UNUSABLE_PASSWORD, NewSession, start_session
+
+
+@dataclass(frozen=True)
+class CouncilIdentity:
+    """What the provider's ID token says about the person."""
+
+    issuer: str
+    subject: str
+    email: str
+    name: str
+    role: StaffRole | None
+
+
+@dataclass(frozen=True)
+class CouncilSignInResult:
+    """The session started, or the plain reason the person cannot sign in."""
+
+    new_session: NewSession | None = None
+    role: str | None = None
+    refusal: str | None = None
+
+
+NO_ROLE = (
+    "Your council account does not give you access to this service. If you need it, ask your "
+    "manager to request it through your IT service desk."
+)
+STOPPED = "Your access to this service has been stopped. Ask an administrator if you need it."
+AGAIN = "Signing in did not finish. Go back to the sign-in page and try again."
+CLASH = (
+    "There is already an account here for your email address that is linked to a different "
+    "council account. Ask an administrator to sort it out."
+)
+
+
+async def sign_in_with_council_account(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    identity: CouncilIdentity,
+    device: str | None,
+) -> CouncilSignInResult:
+    """Find or create the person's account, bring its role up to date, start a session; commits."""
+    if identity.role is None:
+        return CouncilSignInResult(refusal=NO_ROLE)
+    linked = f"{identity.issuer} {identity.subject}"
+    try:
+        email = normalise_email(identity.email)
+    except InvalidInput:
+        return CouncilSignInResult(refusal=NO_ROLE)
+    user = await session.scalar(select(StaffUser).where(col(StaffUser.oidc_subject) == linked))
+    if user is None:
+        user = await session.scalar(select(StaffUser).where(col(StaffUser.email) == email))
+        if user is not None and user.oidc_subject is not None:
+            return CouncilSignInResult(refusal=CLASH)
+    if user is None:
+        user = StaffUser(
+            email=email,
+            name=(identity.name.strip() or email)[:200],
+            role=identity.role.value,
+            password_hash=UNUSABLE_PASSWORD,
+            email_confirmed_at=now,
+            created_at=now,
+            oidc_subject=linked,
+        )
+        session.add(user)
+        await session.flush()
+        await _audit(session, now, "staff_account_created", user, {"role": identity.role.value})
+    if user.kind != "person" or not user.is_active:
+        return CouncilSignInResult(refusal=STOPPED)
+    user.oidc_subject = linked
+    if user.role != identity.role.value:
+        await _audit(
+            session, now, "staff_role_changed", user, {"from": user.role, "to": identity.role.value}
+        )
+        user.role = identity.role.value
+    started = await start_session(
+        session,
+        settings=settings,
+        now=now,
+        user=user,
+        kind=SessionKind.BROWSER,
+        signed_in_with=SignedInWith.COUNCIL_ACCOUNT,
+        device=device,
+    )
+    try:
+        await session.commit()
+    except IntegrityError:
+        # The same person's first sign-in finished in another tab a moment ago.
+        await session.rollback()
+        return CouncilSignInResult(refusal=AGAIN)
+    return CouncilSignInResult(new_session=started, role=user.role)
+
+
+async def _audit(
+    session: AsyncSession, now: datetime, action: str, user: StaffUser, details: dict[str, str]
+) -> None:
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.SYSTEM.value,
+        actor_id=None,
+        action=action,
+        details={"staff_user_id": user.id, "by": "council sign-in", **details},
+    )

@@ -1,6 +1,5 @@
 """Sessions that end: sign-out, idleness, age, stopping an account, and an administrator."""
 
-from datetime import timedelta
 
 import httpx
 from sqlalchemy import select

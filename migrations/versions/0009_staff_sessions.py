@@ -20,9 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("staff_user") as table:
-        table.add_column(
-            sa.Column("kind", sa.String(20), nullable=False, server_default="person")
-        )
+        table.add_column(sa.Column("kind", sa.String(20), nullable=False, server_default="person"))
         table.add_column(sa.Column("totp_secret", sa.String(300), nullable=True))
         table.add_column(sa.Column("totp_enabled_at", UtcDateTime(), nullable=True))
         table.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
@@ -32,9 +30,7 @@ def upgrade() -> None:
         "staff_session",
         sa.Column("id", sa.Integer(), primary_key=True, nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-        sa.Column(
-            "staff_user_id", sa.Integer(), sa.ForeignKey("staff_user.id"), nullable=False
-        ),
+        sa.Column("staff_user_id", sa.Integer(), sa.ForeignKey("staff_user.id"), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("stage", sa.String(20), nullable=False),
         sa.Column("signed_in_with", sa.String(20), nullable=False),
@@ -53,9 +49,7 @@ def upgrade() -> None:
     op.create_table(
         "staff_recovery_code",
         sa.Column("id", sa.Integer(), primary_key=True, nullable=False),
-        sa.Column(
-            "staff_user_id", sa.Integer(), sa.ForeignKey("staff_user.id"), nullable=False
-        ),
+        sa.Column("staff_user_id", sa.Integer(), sa.ForeignKey("staff_user.id"), nullable=False),
         sa.Column("code_hash", sa.String(64), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("used_at", UtcDateTime(), nullable=True),

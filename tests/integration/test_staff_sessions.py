@@ -1,6 +1,5 @@
 """Sessions that end: sign-out, idleness, age, stopping an account, and an administrator."""
 
-
 import httpx
 from sqlalchemy import select
 from sqlmodel import col

@@ -65,7 +65,7 @@ def open_secret(settings: Settings, stored: str) -> str | None:
 def matching_step(secret: str, code: str, *, now: datetime) -> int | None:
     """The time step `code` belongs to, when it is right for now or a step either side."""
     typed = "".join(code.split())
-    if not typed.isdigit() or len(typed) != 6:
+    if not (typed.isascii() and typed.isdigit()) or len(typed) != 6:
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now)

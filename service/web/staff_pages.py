@@ -98,10 +98,10 @@ class SignInForm(BaseModel):
 @router.post("/sign-in")
 async def sign_in(request: Request, settings: SettingsDep, now: NowDep) -> Response:
     """Check the email and password and start a session; after repeated failures, wait."""
+    if not settings.local_passwords:
+        return _sign_in_page(request, settings, status=403)  # nothing is read, nothing checked
     form = await request.form()
     require_csrf(request, form.get(CSRF_FIELD))
-    if not settings.local_passwords:
-        return _sign_in_page(request, settings, status=403)
     parsed = parse_form(
         SignInForm,
         form,

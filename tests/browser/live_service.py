@@ -85,6 +85,12 @@ def _cli(env: dict[str, str], *args: str) -> None:
     assert result.returncode == 0, f"cpc-observers {args[0]} failed:\n{result.stderr}"
 
 
+def create_user(service: "LiveService", email: str, name: str, role: str) -> None:
+    """A staff account made as an administrator would, with `cpc-observers create-user`."""
+    _cli(service.env, "create-user", "--email", email, "--name", name, "--role", role,
+         "--password", PASSWORD)  # fmt: skip
+
+
 def service_environment(*, database: Path, smtp_port: int, base_url: str) -> dict[str, str]:
     """The process environment: none of the caller's CPC_ settings, only these."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("CPC_")}
@@ -106,7 +112,9 @@ def service_environment(*, database: Path, smtp_port: int, base_url: str) -> dic
     return env
 
 
-def start_service(workdir: Path, log_path: Path) -> LiveService:
+def start_service(
+    workdir: Path, log_path: Path, extra_env: dict[str, str] | None = None
+) -> LiveService:
     """Start SMTP, migrate, create QA and trainee accounts, and serve on a free port."""
     mail = MailCatcher(free_port())
     mail.start()
@@ -115,6 +123,7 @@ def start_service(workdir: Path, log_path: Path) -> LiveService:
     env = service_environment(
         database=workdir / "service.db", smtp_port=mail.port, base_url=base_url
     )
+    env.update(extra_env or {})
     service = LiveService(base_url=base_url, mail=mail, log_path=log_path, env=env)
     try:
         _cli(env, "migrate")

@@ -1,4 +1,7 @@
-"""Password hashing with argon2."""
+"""Password hashing with argon2, off the event loop and one at a time per process."""
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,3 +23,21 @@ def verify_password(password: str, password_hash: str | None) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+# One thread per process for argon2: each check takes a large fraction of a second of CPU on
+# purpose, and a burst of sign-ins must queue behind each other rather than take every core
+# from the pages families are reading.
+_ARGON2_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="argon2")
+
+
+async def hash_password_off_loop(password: str) -> str:
+    """`hash_password`, in the process's one password thread."""
+    return await asyncio.get_running_loop().run_in_executor(_ARGON2_THREAD, hash_password, password)
+
+
+async def verify_password_off_loop(password: str, password_hash: str | None) -> bool:
+    """`verify_password`, in the process's one password thread."""
+    return await asyncio.get_running_loop().run_in_executor(
+        _ARGON2_THREAD, verify_password, password, password_hash
+    )

@@ -5,7 +5,6 @@ a large fraction of a second on purpose, and neither the event loop nor the one 
 may wait for it.
 """
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +15,7 @@ from sqlmodel import col
 from service.audit import append_audit
 from service.domain.sign_in_limits import FAILURES_PER_ACCOUNT, Wait, must_wait
 from service.domain.staff_sessions import SessionKind, SignedInWith, Stage, stage_after_password
-from service.passwords import verify_password
+from service.passwords import verify_password_off_loop
 from service.settings import Settings
 from service.store.sign_in_failures import add_failure, clear_failures, recent_failures
 from service.store.tables import StaffUser
@@ -78,7 +77,7 @@ async def sign_in_with_password(
             )
         )
     hashed = user.password_hash if user else None
-    matches = await asyncio.to_thread(verify_password, password, hashed)
+    matches = await verify_password_off_loop(password, hashed)
     usable = user is not None and user.is_active and user.email_confirmed_at is not None
     async with writer() as session:
         if matches and usable and user is not None:

@@ -1,6 +1,5 @@
 """Creating staff accounts, and stopping or restoring a person's sign-in."""
 
-import asyncio
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,7 +12,7 @@ from service.domain.errors import InvalidInput, NotFound
 from service.domain.staff import StaffRole, check_password, normalise_email, parse_role
 from service.domain.staff_sessions import EndReason
 from service.domain.states import OPEN_STATUSES, Actor, RequestEvent, RequestStatus, is_finished
-from service.passwords import hash_password
+from service.passwords import hash_password_off_loop
 from service.settings import Settings
 from service.store.locks import lock_conferences
 from service.store.staff_sessions import end_sessions
@@ -47,7 +46,7 @@ async def create_staff_user(
         email=address,
         name=name.strip(),
         role=staff_role.value,
-        password_hash=await asyncio.to_thread(hash_password, password),
+        password_hash=await hash_password_off_loop(password),
         email_confirmed_at=now if email_confirmed else None,
         created_at=now,
     )

@@ -1,6 +1,5 @@
 """Trainees register themselves from an allowed email domain and confirm their address."""
 
-import asyncio
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,7 +15,7 @@ from service.domain.staff import (
     email_domain_allowed,
     normalise_email,
 )
-from service.passwords import hash_password
+from service.passwords import hash_password_off_loop
 from service.settings import Settings
 from service.store.tables import StaffUser
 from service.usecases.mail import send_email
@@ -55,7 +54,7 @@ async def register_trainee(
         email=address,
         name=name.strip(),
         role=StaffRole.TRAINEE.value,
-        password_hash=await asyncio.to_thread(hash_password, password),
+        password_hash=await hash_password_off_loop(password),
         created_at=now,
     )
     session.add(user)

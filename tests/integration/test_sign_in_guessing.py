@@ -106,11 +106,11 @@ async def test_the_password_is_not_checked_while_the_account_waits(
         await _token(client, email, "wrong")
     checked: list[str] = []
 
-    def counting(password: str, password_hash: str | None) -> bool:
+    async def counting(password: str, password_hash: str | None) -> bool:
         checked.append(password)
         return False
 
-    monkeypatch.setattr("service.usecases.sign_in.verify_password", counting)
+    monkeypatch.setattr("service.usecases.sign_in.verify_password_off_loop", counting)
     for _ in range(4):
         assert (await _token(client, email, "wrong")).status_code == 429
     assert checked == [], "a waiting account costs no argon2 time"

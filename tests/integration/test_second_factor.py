@@ -1,5 +1,6 @@
 """A second factor for password sign-in: setting it up, using it once, recovery, and limits."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -211,3 +212,27 @@ async def test_an_administrator_resets_a_lost_second_factor(
     assert reset.headers["location"] == "/admin?done=second+factor+reset"
     assert (await mfa_client.get("/qa")).headers["location"] == "/sign-in"  # signed out
     assert (await _password(mfa_client, qa.email)).headers["location"] == "/sign-in/set-up-code"
+
+
+async def test_one_code_typed_in_two_browsers_at_once_lets_only_one_in(
+    mfa_client: httpx.AsyncClient, database: Database, clock: FrozenClock
+) -> None:
+    qa = await _person(database, "qa")
+    secret, _ = await _set_up(mfa_client, qa.email, clock)
+    clock.advance(seconds=30)
+    transport = mfa_client._transport  # the same app: another browser on the same service
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+        browsers = (mfa_client, other)
+        pages = []
+        for browser in browsers:
+            browser.cookies.clear()
+            await _password(browser, qa.email)
+            pages.append(await browser.get("/sign-in/code"))
+        code = pyotp.TOTP(secret).at(clock.now)
+        answers = await asyncio.gather(
+            *(
+                browser.post("/sign-in/code", data={"code": code, "csrf_token": csrf_from(p.text)})
+                for browser, p in zip(browsers, pages, strict=True)
+            )
+        )
+    assert sorted(answer.status_code for answer in answers) == [303, 401]

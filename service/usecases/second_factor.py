@@ -113,7 +113,7 @@ async def _fresh_signed_in_session(
     )
 
 
-async def _checked(
+async def finish_signing_in(
     reader: async_sessionmaker[AsyncSession],
     writer: async_sessionmaker[AsyncSession],
     *,
@@ -124,6 +124,11 @@ async def _checked(
     code: str,
     address: str,
 ) -> CodeResult:
+    """The step after the password: a code from the app (or a recovery code), or the first
+    code of an app being set up, which turns it on and brings back ten recovery codes.
+
+    Either way a right code ends the part-way session and starts a fresh one; commits.
+    """
     async with reader() as session:
         part_way = await session.get(StaffSession, session_id)
         user = await session.get(StaffUser, part_way.staff_user_id) if part_way else None
@@ -158,52 +163,6 @@ async def _checked(
         )
         await session.commit()
         return CodeResult(new_session=fresh, recovery_codes=tuple(codes or ()))
-
-
-async def pass_second_factor(
-    reader: async_sessionmaker[AsyncSession],
-    writer: async_sessionmaker[AsyncSession],
-    *,
-    settings: Settings,
-    now: datetime,
-    session_id: int,
-    code: str,
-    address: str,
-) -> CodeResult:
-    """Finish signing in with a one-time code or a recovery code; commits."""
-    return await _checked(
-        reader,
-        writer,
-        settings=settings,
-        now=now,
-        session_id=session_id,
-        expected_stage=Stage.SECOND_FACTOR,
-        code=code,
-        address=address,
-    )
-
-
-async def set_up_second_factor(
-    reader: async_sessionmaker[AsyncSession],
-    writer: async_sessionmaker[AsyncSession],
-    *,
-    settings: Settings,
-    now: datetime,
-    session_id: int,
-    code: str,
-    address: str,
-) -> CodeResult:
-    """Turn on the authenticator app once it shows the right code; recovery codes come back."""
-    return await _checked(
-        reader,
-        writer,
-        settings=settings,
-        now=now,
-        session_id=session_id,
-        expected_stage=Stage.SET_UP_SECOND_FACTOR,
-        code=code,
-        address=address,
-    )
 
 
 async def _finish_set_up(

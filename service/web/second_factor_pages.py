@@ -9,12 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from service.domain.staff_sessions import Stage
 from service.one_time_codes import qr_code_svg, set_up_address
 from service.settings import Settings
-from service.usecases.second_factor import (
-    CodeResult,
-    pass_second_factor,
-    secret_to_set_up,
-    set_up_second_factor,
-)
+from service.usecases.second_factor import CodeResult, finish_signing_in, secret_to_set_up
 from service.usecases.sign_in import minutes_text
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import (
@@ -36,8 +31,22 @@ def _at_stage(signed_in: SignedIn | None, stage: Stage) -> SignedIn | None:
     return signed_in if signed_in is not None and signed_in.stage is stage else None
 
 
-def _typed_code(form_value: object) -> str:
-    return str(form_value or "").strip()[:20]
+async def _submitted_code(
+    request: Request, settings: Settings, now: datetime, part_way: SignedIn
+) -> CodeResult:
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    database = get_database(request)
+    return await finish_signing_in(
+        database.reader,
+        database.writer,
+        settings=settings,
+        now=now,
+        session_id=part_way.session_id,
+        expected_stage=part_way.stage,
+        code=str(form.get(_CODE_FIELD) or "").strip()[:20],
+        address=client_address(request),
+    )
 
 
 @router.get("/sign-in/code")
@@ -56,18 +65,7 @@ async def check_code(
     part_way = _at_stage(signed_in, Stage.SECOND_FACTOR)
     if part_way is None:
         return RedirectResponse("/sign-in", status_code=303)
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
-    database = get_database(request)
-    result = await pass_second_factor(
-        database.reader,
-        database.writer,
-        settings=settings,
-        now=now,
-        session_id=part_way.session_id,
-        code=_typed_code(form.get(_CODE_FIELD)),
-        address=client_address(request),
-    )
+    result = await _submitted_code(request, settings, now, part_way)
     if result.new_session is not None:
         redirect = RedirectResponse(home_of(part_way.user.role), status_code=303)
         return with_session_cookie(redirect, settings, result.new_session.token)
@@ -137,18 +135,7 @@ async def finish_set_up(
     part_way = _at_stage(signed_in, Stage.SET_UP_SECOND_FACTOR)
     if part_way is None:
         return RedirectResponse("/sign-in", status_code=303)
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
-    database = get_database(request)
-    result = await set_up_second_factor(
-        database.reader,
-        database.writer,
-        settings=settings,
-        now=now,
-        session_id=part_way.session_id,
-        code=_typed_code(form.get(_CODE_FIELD)),
-        address=client_address(request),
-    )
+    result = await _submitted_code(request, settings, now, part_way)
     if result.new_session is None:
         context = await _set_up_context(request, settings, part_way) or {}
         return _code_error(

@@ -1,12 +1,11 @@
 """Second-factor secrets: time-based one-time codes (RFC 6238, with pyotp) and recovery codes.
 
 The shared secret is kept encrypted with a key derived from CPC_SECRET_KEY, so a copy of the
-database alone cannot produce codes. Recovery codes are kept only as SHA-256 hashes: each is
-50 random bits, too many to guess against the sign-in limits.
+database alone cannot produce codes. Recovery codes hold about 50 random bits, short enough to
+type from paper, so they are stored like passwords (argon2, salted), never as a plain hash.
 """
 
 import base64
-import hashlib
 import hmac
 import secrets
 from datetime import datetime
@@ -25,8 +24,9 @@ RECOVERY_CODE_COUNT = 10
 # No 0/O, 1/I/L: a code read from paper is typed without guessing which character it was.
 _RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _RECOVERY_LENGTH = 10  # 31**10 is about 2**49.5
-# One step either side of now: a phone's clock a little out, or a code typed as it changed.
-_STEPS_EITHER_SIDE = 1
+# The current step, or the one before it: a code typed just as the app moved on (RFC 6238
+# section 5.2 allows one step back for the delay); never a code from the future.
+_STEPS_BACK = 1
 
 
 def _cipher(key: str) -> AESGCM:
@@ -63,13 +63,13 @@ def open_secret(settings: Settings, stored: str) -> str | None:
 
 
 def matching_step(secret: str, code: str, *, now: datetime) -> int | None:
-    """The time step `code` belongs to, when it is right for now or a step either side."""
+    """The time step `code` belongs to, when it is right for now or for the step before."""
     typed = "".join(code.split())
     if not (typed.isascii() and typed.isdigit()) or len(typed) != 6:
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now)
-    for step in range(current - _STEPS_EITHER_SIDE, current + _STEPS_EITHER_SIDE + 1):
+    for step in (current, current - _STEPS_BACK):
         if hmac.compare_digest(totp.generate_otp(step), typed):
             return step
     return None
@@ -101,7 +101,9 @@ def new_recovery_codes() -> list[str]:
     return codes
 
 
-def recovery_code_hash(code: str) -> str:
-    """What the database keeps of a recovery code; spaces, dashes and case do not matter."""
-    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
-    return hashlib.sha256(f"recovery:{normalised}".encode()).hexdigest()
+def normalised_recovery_code(code: str) -> str | None:
+    """The code as stored (capitals, no dash or spaces), or None when it cannot be one."""
+    normalised = "".join(ch for ch in code.upper() if not ch.isspace() and ch != "-")
+    if len(normalised) != _RECOVERY_LENGTH or not set(normalised) <= set(_RECOVERY_ALPHABET):
+        return None
+    return normalised

@@ -50,7 +50,7 @@ def upgrade() -> None:
         "staff_recovery_code",
         sa.Column("id", sa.Integer(), primary_key=True, nullable=False),
         sa.Column("staff_user_id", sa.Integer(), sa.ForeignKey("staff_user.id"), nullable=False),
-        sa.Column("code_hash", sa.String(64), nullable=False),
+        sa.Column("code_hash", sa.String(200), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("used_at", UtcDateTime(), nullable=True),
     )

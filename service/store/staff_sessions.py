@@ -51,14 +51,20 @@ async def end_sessions(
     reason: EndReason,
     session_id: int | None = None,
     staff_user_id: int | None = None,
+    kinds: Sequence[SessionKind] | None = None,
+    keep_session_id: int | None = None,
 ) -> int:
-    """End one session, or every session of one person; the number ended."""
+    """End sessions not ended yet: one, a person's, or (by kind) everyone's; the number ended."""
     conditions: list[ColumnElement[bool]] = [col(StaffSession.ended_at).is_(None)]
     if session_id is not None:
         conditions.append(col(StaffSession.id) == session_id)
     if staff_user_id is not None:
         conditions.append(col(StaffSession.staff_user_id) == staff_user_id)
-    assert session_id is not None or staff_user_id is not None, "end which sessions?"
+    if kinds is not None:
+        conditions.append(col(StaffSession.kind).in_([kind.value for kind in kinds]))
+    if keep_session_id is not None:
+        conditions.append(col(StaffSession.id) != keep_session_id)
+    assert len(conditions) > 1, "end which sessions?"
     result = await session.execute(
         update(StaffSession).where(*conditions).values(ended_at=now, ended_reason=reason.value)
     )

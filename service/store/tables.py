@@ -70,7 +70,7 @@ class StaffRecoveryCode(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     staff_user_id: int = Field(foreign_key="staff_user.id", index=True)
-    code_hash: str = Field(max_length=64)
+    code_hash: str = Field(max_length=200)  # argon2, salted
     created_at: datetime = Field(sa_type=UtcDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 

@@ -21,10 +21,11 @@ from service.one_time_codes import (
     matching_step,
     new_recovery_codes,
     new_secret,
+    normalised_recovery_code,
     open_secret,
-    recovery_code_hash,
     seal_secret,
 )
+from service.passwords import hash_password_off_loop, verify_password_off_loop
 from service.settings import Settings
 from service.store.sign_in_failures import add_failure, clear_failures, recent_failures
 from service.store.staff_sessions import end_sessions
@@ -43,11 +44,16 @@ class CodeResult:
 
 
 async def use_code(
-    session: AsyncSession, *, settings: Settings, now: datetime, user: StaffUser, code: str
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    user: StaffUser,
+    code: str,
+    now: datetime,
+    recovery_code_id: int | None,
 ) -> bool:
-    """Whether `code` is the person's current one-time code or an unused recovery code.
-
-    Marks it used when it is (flushes, does not commit).
+    """Whether `code` is the person's current one-time code, or is the unused recovery code
+    `matching_recovery_code` found. Marks it used when it is (flushes, does not commit).
     """
     assert user.id is not None
     secret = open_secret(settings, user.totp_secret) if user.totp_secret else None
@@ -62,16 +68,53 @@ async def use_code(
             .values(totp_last_step=step)
         )
         return bool(getattr(result, "rowcount", 0))
+    if recovery_code_id is None:
+        return False
     result = await session.execute(
         update(StaffRecoveryCode)
         .where(
+            col(StaffRecoveryCode.id) == recovery_code_id,
             col(StaffRecoveryCode.staff_user_id) == user.id,
-            col(StaffRecoveryCode.code_hash) == recovery_code_hash(code),
             col(StaffRecoveryCode.used_at).is_(None),
         )
         .values(used_at=now)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def matching_recovery_code(
+    reader: async_sessionmaker[AsyncSession], *, user_id: int, code: str
+) -> int | None:
+    """The id of the person's unused recovery code that `code` is, or None.
+
+    Each is an argon2 check, so this runs before any write transaction opens, and only for
+    input shaped like a recovery code.
+    """
+    typed = normalised_recovery_code(code)
+    if typed is None:
+        return None
+    async with reader() as session:
+        unused = list(
+            await session.execute(
+                select(col(StaffRecoveryCode.id), col(StaffRecoveryCode.code_hash)).where(
+                    col(StaffRecoveryCode.staff_user_id) == user_id,
+                    col(StaffRecoveryCode.used_at).is_(None),
+                )
+            )
+        )
+    for code_id, stored in unused:
+        if code_id is not None and await verify_password_off_loop(typed, stored):
+            return code_id
+    return None
+
+
+async def _new_recovery_codes() -> list[tuple[str, str]]:
+    # Hashed before any transaction opens: ten argon2 hashes take about a second.
+    codes = new_recovery_codes()
+    return [
+        (code, await hash_password_off_loop(normalised_recovery_code(code) or code))
+        for code in codes
+    ]
 
 
 async def secret_to_set_up(
@@ -142,17 +185,30 @@ async def finish_signing_in(
     wait = must_wait(now=now, account_failures=account_failures, address_failures=address_failures)
     if wait is not None:
         return CodeResult(wait=wait)
+    assert user.id is not None
+    setting_up = expected_stage is Stage.SET_UP_SECOND_FACTOR
+    new_codes = await _new_recovery_codes() if setting_up else []
+    recovery_id = (
+        None if setting_up else await matching_recovery_code(reader, user_id=user.id, code=code)
+    )
     async with writer() as session:
         part_way = await session.get(StaffSession, session_id)
         user = await session.get(StaffUser, user.id)
         if part_way is None or user is None or part_way.ended_at is not None:
             return CodeResult()
-        if expected_stage is Stage.SET_UP_SECOND_FACTOR:
-            codes = await _finish_set_up(session, settings=settings, now=now, user=user, code=code)
-            right = codes is not None
+        if setting_up:
+            right = await _finish_set_up(
+                session, settings=settings, now=now, user=user, code=code, new_codes=new_codes
+            )
         else:
-            codes = None
-            right = await use_code(session, settings=settings, now=now, user=user, code=code)
+            right = await use_code(
+                session,
+                settings=settings,
+                now=now,
+                user=user,
+                code=code,
+                recovery_code_id=recovery_id,
+            )
         if not right:
             await add_failure(session, account_key=account, address_key=place, now=now)
             await session.commit()
@@ -162,18 +218,24 @@ async def finish_signing_in(
             session, settings=settings, now=now, part_way=part_way
         )
         await session.commit()
-        return CodeResult(new_session=fresh, recovery_codes=tuple(codes or ()))
+        shown = tuple(code for code, _ in new_codes) if setting_up else ()
+        return CodeResult(new_session=fresh, recovery_codes=shown)
 
 
 async def _finish_set_up(
-    session: AsyncSession, *, settings: Settings, now: datetime, user: StaffUser, code: str
-) -> list[str] | None:
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    user: StaffUser,
+    code: str,
+    new_codes: list[tuple[str, str]],
+) -> bool:
     secret = open_secret(settings, user.totp_secret) if user.totp_secret else None
     step = matching_step(secret, code, now=now) if secret else None
     if step is None or user.totp_enabled_at is not None:
-        return None
+        return False
     user.totp_enabled_at, user.totp_last_step = now, step
-    codes = new_recovery_codes()
     await session.execute(
         update(StaffRecoveryCode)
         .where(
@@ -183,12 +245,8 @@ async def _finish_set_up(
         .values(used_at=now)
     )
     assert user.id is not None
-    for recovery in codes:
-        session.add(
-            StaffRecoveryCode(
-                staff_user_id=user.id, code_hash=recovery_code_hash(recovery), created_at=now
-            )
-        )
+    for _, hashed in new_codes:
+        session.add(StaffRecoveryCode(staff_user_id=user.id, code_hash=hashed, created_at=now))
     await append_audit(
         session,
         now=now,
@@ -197,7 +255,7 @@ async def _finish_set_up(
         action="second_factor_set_up",
         details={"staff_user_id": user.id},
     )
-    return codes
+    return True
 
 
 async def recovery_codes_left(session: AsyncSession, *, user_id: int) -> int:

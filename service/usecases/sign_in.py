@@ -19,7 +19,7 @@ from service.passwords import verify_password_off_loop
 from service.settings import Settings
 from service.store.sign_in_failures import add_failure, clear_failures, recent_failures
 from service.store.tables import StaffUser
-from service.usecases.second_factor import use_code
+from service.usecases.second_factor import matching_recovery_code, use_code
 from service.usecases.sign_in_keys import account_key, address_key
 from service.usecases.staff_sessions import NewSession, start_session
 
@@ -79,6 +79,9 @@ async def sign_in_with_password(
     hashed = user.password_hash if user else None
     matches = await verify_password_off_loop(password, hashed)
     usable = user is not None and user.is_active and user.email_confirmed_at is not None
+    recovery_id = None
+    if matches and user is not None and user.id is not None and one_time_code:
+        recovery_id = await matching_recovery_code(reader, user_id=user.id, code=one_time_code)
     async with writer() as session:
         if matches and usable and user is not None:
             stage = stage_after_password(
@@ -92,7 +95,12 @@ async def sign_in_with_password(
                 if not one_time_code:
                     return SignInResult(needs_code=True)
                 if not await use_code(
-                    session, settings=settings, now=now, user=user, code=one_time_code
+                    session,
+                    settings=settings,
+                    now=now,
+                    user=user,
+                    code=one_time_code,
+                    recovery_code_id=recovery_id,
                 ):
                     await _count_failure(session, now, account, place, account_failures, user)
                     await session.commit()

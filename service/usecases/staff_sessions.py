@@ -109,6 +109,39 @@ async def end_session_for_admin(
     await session.commit()
 
 
+# What "sign everyone out" ends: people's sessions and tokens, never an integration's.
+PEOPLES_SESSIONS = (SessionKind.BROWSER, SessionKind.API)
+
+
+async def end_peoples_sessions_for_admin(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    admin_id: int,
+    keep_session_id: int,
+    staff_user_id: int | None = None,
+) -> int:
+    """An administrator signs one person out everywhere, or everyone but themselves; commits."""
+    ended = await end_sessions(
+        session,
+        now=now,
+        reason=EndReason.ENDED_BY_ADMIN,
+        staff_user_id=staff_user_id,
+        kinds=PEOPLES_SESSIONS,
+        keep_session_id=keep_session_id,
+    )
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.ADMIN.value,
+        actor_id=admin_id,
+        action="staff_sessions_ended",
+        details={"staff_user_id": staff_user_id, "everyone": staff_user_id is None, "ended": ended},
+    )
+    await session.commit()
+    return ended
+
+
 async def create_integration_token(
     session: AsyncSession,
     *,

@@ -18,9 +18,20 @@ from service.domain.staff_sessions import (
 from service.store.staff_sessions import integration_tokens, open_sessions, times_of
 from service.store.tables import StaffSession, StaffUser
 from service.usecases.second_factor import reset_second_factor
-from service.usecases.staff_sessions import create_integration_token, end_session_for_admin
+from service.usecases.staff_sessions import (
+    create_integration_token,
+    end_peoples_sessions_for_admin,
+    end_session_for_admin,
+)
 from service.web.csrf import CSRF_FIELD, require_csrf
-from service.web.deps import NowDep, PageAdminDep, ReadSessionDep, SettingsDep, WriteSessionDep
+from service.web.deps import (
+    NowDep,
+    PageAdminDep,
+    ReadSessionDep,
+    SettingsDep,
+    SignedInDep,
+    WriteSessionDep,
+)
 from service.web.fields import MAX_ID, ShortText
 from service.web.forms import FieldError, parse_form
 from service.web.rendering import render_page
@@ -44,6 +55,7 @@ def _session_row(row: StaffSession, user: StaffUser) -> dict[str, object]:
         "started": row.created_at,
         "last_seen": row.last_seen_at,
         "device": row.device or "Not known",
+        "staff_user_id": user.id,
     }
 
 
@@ -70,8 +82,56 @@ async def who_is_signed_in(
         page_title="Who is signed in",
         sessions=rows,
         own_session_id=getattr(request.state.staff_session, "session_id", None),
-        done=request.query_params.get("done") == "ended",
+        done=_ENDED.get(request.query_params.get("done") or ""),
     )
+
+
+_ENDED = {
+    "ended": "The session was ended. Its cookie or token no longer opens anything.",
+    "person": "That person was signed out everywhere.",
+    "everyone": "Everyone else was signed out.",
+}
+
+
+@router.post("/sessions/end-everyone")
+async def end_everyone(
+    request: Request,
+    signed_in: SignedInDep,
+    user: PageAdminDep,
+    session: WriteSessionDep,
+    now: NowDep,
+) -> Response:
+    """Sign out every person but the administrator doing it (integrations carry on)."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    assert user.id is not None
+    await end_peoples_sessions_for_admin(
+        session, now=now, admin_id=user.id, keep_session_id=signed_in.session_id
+    )
+    return RedirectResponse("/admin/sessions?done=everyone", status_code=303)
+
+
+@router.post("/staff/{user_id}/end-sessions")
+async def end_persons_sessions(
+    request: Request,
+    user_id: IdPath,
+    signed_in: SignedInDep,
+    user: PageAdminDep,
+    session: WriteSessionDep,
+    now: NowDep,
+) -> Response:
+    """Sign one person out on every browser, and end their API tokens."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    assert user.id is not None
+    await end_peoples_sessions_for_admin(
+        session,
+        now=now,
+        admin_id=user.id,
+        keep_session_id=signed_in.session_id,
+        staff_user_id=user_id,
+    )
+    return RedirectResponse("/admin/sessions?done=person", status_code=303)
 
 
 @router.post("/sessions/{session_id}/end")

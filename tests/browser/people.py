@@ -115,7 +115,9 @@ def trainee_asks(
     page.get_by_label("I agree to keep the conference confidential").check()
     page.get_by_role("button", name="Send request").click()
     expect(page).to_have_url(re.compile(r"/trainee/requests/\d+\?done=asked$"))
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Your request has been sent")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Your request has been sent"
+    )
     audit.check(page, "trainee: request sent")
     match = re.search(r"/trainee/requests/(\d+)", page.url)
     assert match
@@ -143,7 +145,9 @@ def qa_approves(
         expect(page.locator(".govuk-error-summary")).to_be_visible()
         audit.check(page, "QA: decline without a reason")
     page.get_by_role("button", name="Approve and ask the family").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("You approved the request")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "You approved the request"
+    )
     audit.check(page, "QA: request approved")
 
 

@@ -287,3 +287,27 @@ async def test_an_integration_token_expires_and_its_form_refuses_bad_input(
     assert (await client.get("/api/v1/conferences", headers=headers)).status_code == 401
     await sign_in(second_client, admin.email)  # the administrator's own session idled out
     assert "Expired" in (await second_client.get("/admin/integrations")).text
+
+
+async def test_an_administrator_signs_one_person_out_everywhere_or_everyone_else(
+    client: httpx.AsyncClient, second_client: httpx.AsyncClient, database: Database
+) -> None:
+    qa = await _person(database)
+    trainee = await _person(database, role="trainee")
+    admin = await _person(database, role="admin")
+    await sign_in(client, qa.email)
+    qa_token = {"Authorization": f"Bearer {await api_token(client, qa.email)}"}
+    trainee_token = {"Authorization": f"Bearer {await api_token(client, trainee.email)}"}
+    await sign_in(second_client, admin.email)
+    everywhere = await form_post(
+        second_client, "/admin/sessions", f"/admin/staff/{qa.id}/end-sessions", {}
+    )
+    assert everywhere.headers["location"] == "/admin/sessions?done=person"
+    assert not await _is_signed_in(client)
+    assert (await client.get("/api/v1/conferences", headers=qa_token)).status_code == 401
+    assert (await client.get("/api/v1/conferences", headers=trainee_token)).status_code == 200
+    everyone = await form_post(second_client, "/admin/sessions", "/admin/sessions/end-everyone", {})
+    assert everyone.headers["location"] == "/admin/sessions?done=everyone"
+    assert (await client.get("/api/v1/conferences", headers=trainee_token)).status_code == 401
+    page = await second_client.get("/admin/sessions?done=everyone")  # the admin carries on
+    assert page.status_code == 200 and "Everyone else was signed out." in page.text

@@ -19,8 +19,11 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, password_hash: str | None) -> bool:
     """True when the password matches; takes the same time when there is no account."""
+    # An account that cannot use a password ("!": single sign-on, integrations) takes the same
+    # time as any other, so timing does not tell which accounts those are.
+    real = password_hash if password_hash and password_hash.startswith("$argon2") else None
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(real or _DUMMY_HASH, password) and real is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -17,9 +17,10 @@ from sqlmodel import col
 from service.audit import append_audit
 from service.domain.errors import InvalidInput
 from service.domain.staff import StaffRole, normalise_email
-from service.domain.staff_sessions import SessionKind, SignedInWith
+from service.domain.staff_sessions import EndReason, SessionKind, SignedInWith
 from service.domain.states import Actor
 from service.settings import Settings
+from service.store.staff_sessions import end_sessions
 from service.store.tables import StaffUser
 from service.usecases.staff_sessions import UNUSABLE_PASSWORD, NewSession, start_session
 
@@ -31,6 +32,9 @@ class CouncilIdentity:
     issuer: str
     subject: str
     email: str
+    # Whether the provider vouches for the email (`email_verified`): only then may the
+    # identity be joined to an existing account found by that email.
+    email_verified: bool
     name: str
     role: StaffRole | None
 
@@ -51,7 +55,7 @@ NO_ROLE = (
 STOPPED = "Your access to this service has been stopped. Ask an administrator if you need it."
 AGAIN = "Signing in did not finish. Go back to the sign-in page and try again."
 CLASH = (
-    "There is already an account here for your email address that is linked to a different "
+    "There is already an account here for your email address, and we cannot join it to your "
     "council account. Ask an administrator to sort it out."
 )
 
@@ -65,17 +69,42 @@ async def sign_in_with_council_account(
     device: str | None,
 ) -> CouncilSignInResult:
     """Find or create the person's account, bring its role up to date, start a session; commits."""
-    if identity.role is None:
-        return CouncilSignInResult(refusal=NO_ROLE)
     linked = f"{identity.issuer} {identity.subject}"
+    user = await session.scalar(select(StaffUser).where(col(StaffUser.oidc_subject) == linked))
+    if identity.role is None:
+        if user is not None:
+            # The provider no longer lets this person in: nothing they still hold works.
+            await end_sessions(
+                session, now=now, reason=EndReason.ACCOUNT_STOPPED, staff_user_id=user.id
+            )
+            await session.commit()
+        return CouncilSignInResult(refusal=NO_ROLE)
     try:
         email = normalise_email(identity.email)
     except InvalidInput:
         return CouncilSignInResult(refusal=NO_ROLE)
-    user = await session.scalar(select(StaffUser).where(col(StaffUser.oidc_subject) == linked))
+    try:
+        return await _sign_in(session, settings, now, identity, linked, email, user, device)
+    except IntegrityError:
+        # The same person's first sign-in finished in another tab a moment ago.
+        await session.rollback()
+        return CouncilSignInResult(refusal=AGAIN)
+
+
+async def _sign_in(
+    session: AsyncSession,
+    settings: Settings,
+    now: datetime,
+    identity: CouncilIdentity,
+    linked: str,
+    email: str,
+    user: StaffUser | None,
+    device: str | None,
+) -> CouncilSignInResult:
+    assert identity.role is not None
     if user is None:
         user = await session.scalar(select(StaffUser).where(col(StaffUser.email) == email))
-        if user is not None and user.oidc_subject is not None:
+        if user is not None and (user.oidc_subject is not None or not identity.email_verified):
             return CouncilSignInResult(refusal=CLASH)
     if user is None:
         user = StaffUser(
@@ -92,7 +121,11 @@ async def sign_in_with_council_account(
         await _audit(session, now, "staff_account_created", user, {"role": identity.role.value})
     if user.kind != "person" or not user.is_active:
         return CouncilSignInResult(refusal=STOPPED)
-    user.oidc_subject = linked
+    if user.oidc_subject is None:
+        # Joined to the council account from now on: the provider decides who signs in, so the
+        # old password stops working and a leaver cannot fall back on it.
+        user.oidc_subject, user.password_hash = linked, UNUSABLE_PASSWORD
+        await _audit(session, now, "staff_account_linked", user, {})
     if user.role != identity.role.value:
         await _audit(
             session, now, "staff_role_changed", user, {"from": user.role, "to": identity.role.value}
@@ -107,12 +140,7 @@ async def sign_in_with_council_account(
         signed_in_with=SignedInWith.COUNCIL_ACCOUNT,
         device=device,
     )
-    try:
-        await session.commit()
-    except IntegrityError:
-        # The same person's first sign-in finished in another tab a moment ago.
-        await session.rollback()
-        return CouncilSignInResult(refusal=AGAIN)
+    await session.commit()
     return CouncilSignInResult(new_session=started, role=user.role)
 
 

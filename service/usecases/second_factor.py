@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from service.audit import append_audit
 from service.domain.errors import NotFound
-from service.domain.sign_in_limits import Wait, must_wait
+from service.domain.sign_in_limits import Wait
 from service.domain.staff_sessions import EndReason, SessionKind, SignedInWith, Stage
 from service.domain.states import Actor
 from service.one_time_codes import (
@@ -27,10 +27,10 @@ from service.one_time_codes import (
 )
 from service.passwords import hash_password_off_loop, verify_password_off_loop
 from service.settings import Settings
-from service.store.sign_in_failures import add_failure, clear_failures, recent_failures
+from service.store.sign_in_failures import clear_failures
 from service.store.staff_sessions import end_sessions
 from service.store.tables import StaffRecoveryCode, StaffSession, StaffUser
-from service.usecases.sign_in_keys import account_key, address_key
+from service.usecases.sign_in_attempts import note_if_locked, reserve_attempt
 from service.usecases.staff_sessions import NewSession, start_session
 
 
@@ -175,29 +175,29 @@ async def finish_signing_in(
     async with reader() as session:
         part_way = await session.get(StaffSession, session_id)
         user = await session.get(StaffUser, part_way.staff_user_id) if part_way else None
-        if part_way is None or user is None or part_way.stage != expected_stage.value:
-            return CodeResult()
-        account = account_key(settings, user.email)
-        place = address_key(settings, address)
-        account_failures, address_failures = await recent_failures(
-            session, account_key=account, address_key=place, now=now
-        )
-    wait = must_wait(now=now, account_failures=account_failures, address_failures=address_failures)
-    if wait is not None:
-        return CodeResult(wait=wait)
-    assert user.id is not None
-    setting_up = expected_stage is Stage.SET_UP_SECOND_FACTOR
-    new_codes = await _new_recovery_codes() if setting_up else []
-    recovery_id = (
-        None if setting_up else await matching_recovery_code(reader, user_id=user.id, code=code)
+    if part_way is None or user is None or user.id is None:
+        return CodeResult()
+    if part_way.stage != expected_stage.value:
+        return CodeResult()
+    attempt = await reserve_attempt(
+        writer, settings=settings, now=now, email=user.email, address=address
     )
+    if attempt.wait is not None:
+        return CodeResult(wait=attempt.wait)
+    setting_up = expected_stage is Stage.SET_UP_SECOND_FACTOR
+    new_codes: list[tuple[str, str]] = []
+    recovery_id = None
+    if setting_up and _set_up_step(settings, user, code, now) is not None:
+        new_codes = await _new_recovery_codes()  # only once the code is known to be right
+    elif not setting_up:
+        recovery_id = await matching_recovery_code(reader, user_id=user.id, code=code)
     async with writer() as session:
         part_way = await session.get(StaffSession, session_id)
         user = await session.get(StaffUser, user.id)
         if part_way is None or user is None or part_way.ended_at is not None:
             return CodeResult()
         if setting_up:
-            right = await _finish_set_up(
+            right = bool(new_codes) and await _finish_set_up(
                 session, settings=settings, now=now, user=user, code=code, new_codes=new_codes
             )
         else:
@@ -210,16 +210,24 @@ async def finish_signing_in(
                 recovery_code_id=recovery_id,
             )
         if not right:
-            await add_failure(session, account_key=account, address_key=place, now=now)
+            await note_if_locked(session, now=now, attempt=attempt, staff_user_id=user.id)
             await session.commit()
             return CodeResult()
-        await clear_failures(session, account_key=account, now=now)
+        await clear_failures(session, account_key=attempt.account, now=now)
         fresh = await _fresh_signed_in_session(
             session, settings=settings, now=now, part_way=part_way
         )
         await session.commit()
         shown = tuple(code for code, _ in new_codes) if setting_up else ()
         return CodeResult(new_session=fresh, recovery_codes=shown)
+
+
+def _set_up_step(settings: Settings, user: StaffUser, code: str, now: datetime) -> int | None:
+    """The time step of the first code from an app being set up, when it is right."""
+    if user.totp_enabled_at is not None or not user.totp_secret:
+        return None
+    secret = open_secret(settings, user.totp_secret)
+    return matching_step(secret, code, now=now) if secret else None
 
 
 async def _finish_set_up(
@@ -231,11 +239,22 @@ async def _finish_set_up(
     code: str,
     new_codes: list[tuple[str, str]],
 ) -> bool:
-    secret = open_secret(settings, user.totp_secret) if user.totp_secret else None
-    step = matching_step(secret, code, now=now) if secret else None
-    if step is None or user.totp_enabled_at is not None:
+    step = _set_up_step(settings, user, code, now)
+    if step is None or user.id is None:
         return False
-    user.totp_enabled_at, user.totp_last_step = now, step
+    # Conditional, so that two set-ups finishing at once cannot both add recovery codes.
+    turned_on = await session.execute(
+        update(StaffUser)
+        .where(
+            col(StaffUser.id) == user.id,
+            col(StaffUser.totp_enabled_at).is_(None),
+            col(StaffUser.totp_secret) == user.totp_secret,
+        )
+        .values(totp_enabled_at=now, totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(turned_on, "rowcount", 0):
+        return False
     await session.execute(
         update(StaffRecoveryCode)
         .where(
@@ -244,7 +263,6 @@ async def _finish_set_up(
         )
         .values(used_at=now)
     )
-    assert user.id is not None
     for _, hashed in new_codes:
         session.add(StaffRecoveryCode(staff_user_id=user.id, code_hash=hashed, created_at=now))
     await append_audit(

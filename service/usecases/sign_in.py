@@ -13,14 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from service.audit import append_audit
-from service.domain.sign_in_limits import FAILURES_PER_ACCOUNT, Wait, must_wait
+from service.domain.sign_in_limits import Wait
 from service.domain.staff_sessions import SessionKind, SignedInWith, Stage, stage_after_password
 from service.passwords import verify_password_off_loop
 from service.settings import Settings
-from service.store.sign_in_failures import add_failure, clear_failures, recent_failures
+from service.store.sign_in_failures import clear_failures
 from service.store.tables import StaffUser
 from service.usecases.second_factor import matching_recovery_code, use_code
-from service.usecases.sign_in_keys import account_key, address_key
+from service.usecases.sign_in_attempts import (
+    Attempt,
+    account_key,
+    note_if_locked,
+    reserve_attempt,
+)
 from service.usecases.staff_sessions import NewSession, start_session
 
 
@@ -57,20 +62,17 @@ async def sign_in_with_password(
 ) -> SignInResult:
     """Check a password unless the account or address must wait, then start a session.
 
-    A browser session starts part-way when a second factor is still to come. An API token is
-    given only with the one-time code, when the account has one. Counts a failure; commits.
+    A browser session starts part-way when a second factor is still to come, and the attempt
+    stays counted until that step is passed too. An API token is given only with the one-time
+    code, when the account has one. Commits.
     """
-    account, place = account_key(settings, email), address_key(settings, address)
+    attempt = await reserve_attempt(
+        writer, settings=settings, now=now, email=email, address=address
+    )
+    if attempt.wait is not None:
+        # The same answer whether the account exists or not, and no password is checked.
+        return SignInResult(wait=attempt.wait)
     async with reader() as session:
-        account_failures, address_failures = await recent_failures(
-            session, account_key=account, address_key=place, now=now
-        )
-        wait = must_wait(
-            now=now, account_failures=account_failures, address_failures=address_failures
-        )
-        if wait is not None:
-            # The same answer whether the account exists or not, and no password is checked.
-            return SignInResult(wait=wait)
         user = await session.scalar(
             select(StaffUser).where(
                 col(StaffUser.email) == email.strip().lower(), col(StaffUser.kind) == "person"
@@ -79,72 +81,65 @@ async def sign_in_with_password(
     hashed = user.password_hash if user else None
     matches = await verify_password_off_loop(password, hashed)
     usable = user is not None and user.is_active and user.email_confirmed_at is not None
+    if not (matches and usable and user is not None and user.id is not None):
+        await _wrong(writer, now, attempt, user)
+        return SignInResult()
+    stage = stage_after_password(
+        role=user.role,
+        has_second_factor=user.totp_enabled_at is not None,
+        mfa_required=settings.mfa_required,
+    )
     recovery_id = None
-    if matches and user is not None and user.id is not None and one_time_code:
+    if kind is SessionKind.API and stage is Stage.SECOND_FACTOR and one_time_code:
         recovery_id = await matching_recovery_code(reader, user_id=user.id, code=one_time_code)
     async with writer() as session:
-        if matches and usable and user is not None:
-            stage = stage_after_password(
-                role=user.role,
-                has_second_factor=user.totp_enabled_at is not None,
-                mfa_required=settings.mfa_required,
-            )
-            if kind is SessionKind.API and stage is Stage.SET_UP_SECOND_FACTOR:
-                return SignInResult(needs_set_up=True)
-            if kind is SessionKind.API and stage is Stage.SECOND_FACTOR:
-                if not one_time_code:
-                    return SignInResult(needs_code=True)
-                if not await use_code(
-                    session,
-                    settings=settings,
-                    now=now,
-                    user=user,
-                    code=one_time_code,
-                    recovery_code_id=recovery_id,
-                ):
-                    await _count_failure(session, now, account, place, account_failures, user)
-                    await session.commit()
-                    return SignInResult()
-                stage = Stage.SIGNED_IN
-            await clear_failures(session, account_key=account, now=now)
-            started = await start_session(
+        if kind is SessionKind.API and stage is Stage.SET_UP_SECOND_FACTOR:
+            # Nothing more to guess here: the person must set a factor up on the web.
+            await clear_failures(session, account_key=attempt.account, now=now)
+            await session.commit()
+            return SignInResult(needs_set_up=True)
+        if kind is SessionKind.API and stage is Stage.SECOND_FACTOR:
+            if not one_time_code:
+                return SignInResult(needs_code=True)  # the attempt stays counted
+            if not await use_code(
                 session,
                 settings=settings,
                 now=now,
                 user=user,
-                kind=kind,
-                stage=stage,
-                signed_in_with=SignedInWith.PASSWORD,
-                device=device,
-            )
-            await session.commit()
-            return SignInResult(new_session=started)
-        await _count_failure(session, now, account, place, account_failures, user)
+                code=one_time_code,
+                recovery_code_id=recovery_id,
+            ):
+                await note_if_locked(session, now=now, attempt=attempt, staff_user_id=user.id)
+                await session.commit()
+                return SignInResult()
+            stage = Stage.SIGNED_IN
+        if stage is Stage.SIGNED_IN:
+            await clear_failures(session, account_key=attempt.account, now=now)
+        started = await start_session(
+            session,
+            settings=settings,
+            now=now,
+            user=user,
+            kind=kind,
+            stage=stage,
+            signed_in_with=SignedInWith.PASSWORD,
+            device=device,
+        )
         await session.commit()
-    return SignInResult()
+        return SignInResult(new_session=started)
 
 
-async def _count_failure(
-    session: AsyncSession,
+async def _wrong(
+    writer: async_sessionmaker[AsyncSession],
     now: datetime,
-    account: str,
-    place: str,
-    account_failures: list[datetime],
+    attempt: Attempt,
     user: StaffUser | None,
 ) -> None:
-    await add_failure(session, account_key=account, address_key=place, now=now)
-    if len(account_failures) + 1 == FAILURES_PER_ACCOUNT:
-        await append_audit(
-            session,
-            now=now,
-            actor_kind="system",
-            actor_id=None,
-            action="sign_in_locked",
-            details={
-                "staff_user_id": user.id if user else None,
-                "failures": FAILURES_PER_ACCOUNT,
-            },
+    async with writer() as session:
+        await note_if_locked(
+            session, now=now, attempt=attempt, staff_user_id=user.id if user else None
         )
+        await session.commit()
 
 
 async def lift_sign_in_wait(

@@ -10,7 +10,7 @@ from service.store.loading import load_staff
 from service.store.sign_in_failures import accounts_waiting
 from service.store.views import PAGE_SIZE, staff_page
 from service.usecases.sign_in import lift_sign_in_wait
-from service.usecases.sign_in_keys import account_key
+from service.usecases.sign_in_attempts import account_key
 from service.usecases.staff_accounts import set_staff_active
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import (

@@ -64,6 +64,7 @@ async def create_token(
         raise HTTPException(
             status_code=401,
             detail="Send one_time_code too: the code from your authenticator app.",
+            headers={"WWW-Authenticate": "Bearer"},
         )
     if result.needs_set_up:
         raise HTTPException(
@@ -71,7 +72,11 @@ async def create_token(
             detail="Set up a second factor first: sign in on the web and follow the steps.",
         )
     if result.new_session is None:
-        raise HTTPException(status_code=401, detail="The email or password is not right.")
+        raise HTTPException(
+            status_code=401,
+            detail="The email or password is not right.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return TokenOut(
         access_token=result.new_session.token, expires_at=result.new_session.row.expires_at
     )

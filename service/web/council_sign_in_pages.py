@@ -20,10 +20,19 @@ from service.domain.council_roles import role_from_claim
 from service.domain.staff import StaffRole
 from service.settings import Settings
 from service.signing import serializer_for
-from service.usecases.council_sign_in import CouncilIdentity, sign_in_with_council_account
+from service.usecases.council_sign_in import (
+    AGAIN,
+    CouncilIdentity,
+    sign_in_with_council_account,
+)
 from service.web.deps import NowDep, SettingsDep, get_database
 from service.web.rendering import render_page
-from service.web.staff_pages import device_of, home_of, with_session_cookie
+from service.web.staff_pages import (
+    device_of,
+    end_earlier_session,
+    home_of,
+    with_session_cookie,
+)
 
 logger = logging.getLogger("cpc_observers.sign_in")
 router = APIRouter(include_in_schema=False)
@@ -115,6 +124,27 @@ async def start_council_sign_in(request: Request, settings: SettingsDep) -> Resp
     return response
 
 
+# The error codes of RFC 6749 section 4.1.2.1 and OpenID Connect Core 3.1.2.6, and Authlib's
+# own: logged by name. Anything else a caller puts in `?error=` is logged as "other".
+_OAUTH_ERRORS = frozenset(
+    {
+        "invalid_request",
+        "unauthorized_client",
+        "access_denied",
+        "unsupported_response_type",
+        "invalid_scope",
+        "server_error",
+        "temporarily_unavailable",
+        "interaction_required",
+        "login_required",
+        "account_selection_required",
+        "consent_required",
+        "mismatching_state",
+        "invalid_grant",
+        "invalid_client",
+        "missing_token",
+    }
+)
 _PROVIDER_DOWN = (
     "We could not reach your council's sign-in service. Try again in a few minutes, or sign in "
     "with your password if you have one."
@@ -148,10 +178,19 @@ async def finish_council_sign_in(request: Request, settings: SettingsDep, now: N
     if not isinstance(flow, dict) or not request.query_params.get("state"):
         return _refused(request, _DID_NOT_WORK, status=400)
     request.scope["session"] = flow
+    issuer = str(settings.oidc_issuer).rstrip("/")
     try:
-        token = await client.authorize_access_token(request)
+        await _check_issuer(client, settings)  # this process may not be the one that started
+        token = await client.authorize_access_token(
+            request,
+            claims_options={
+                "iss": {"essential": True, "values": [issuer, f"{issuer}/"]},
+                "aud": {"essential": True, "values": [settings.oidc_client_id]},
+            },
+        )
     except OAuthError as error:
-        logger.info("council sign-in refused by the provider or the checks: %s", error.error)
+        reason = error.error if error.error in _OAUTH_ERRORS else "other"
+        logger.info("council sign-in refused by the provider or the checks: %s", reason)
         return _refused(request, _DID_NOT_WORK, status=400)
     except (httpx.HTTPError, JoseError, ValueError, KeyError, TypeError) as error:
         logger.warning("council sign-in failed: %s", type(error).__name__)
@@ -161,9 +200,10 @@ async def finish_council_sign_in(request: Request, settings: SettingsDep, now: N
     if not isinstance(subject, str) or not subject:
         return _refused(request, _DID_NOT_WORK, status=400)
     identity = CouncilIdentity(
-        issuer=str(settings.oidc_issuer).rstrip("/"),
+        issuer=issuer,
         subject=subject,
         email=str(claims.get("email") or claims.get("preferred_username") or ""),
+        email_verified=bool(claims.get("email")) and claims.get("email_verified") is True,
         name=str(claims.get("name") or ""),
         role=role_from_claim(claims.get(settings.oidc_role_claim), _role_names(settings)),
     )
@@ -173,7 +213,9 @@ async def finish_council_sign_in(request: Request, settings: SettingsDep, now: N
         )
     if result.new_session is None:
         logger.info("council sign-in refused here")
-        return _refused(request, result.refusal or _DID_NOT_WORK)
+        status = 409 if result.refusal == AGAIN else 403
+        return _refused(request, result.refusal or _DID_NOT_WORK, status=status)
+    await end_earlier_session(request, now)
     response = RedirectResponse(home_of(result.role or ""), status_code=303)
     response.delete_cookie(_FLOW_COOKIE, path=_FLOW_PATH)
     return with_session_cookie(response, settings, result.new_session.token)

@@ -37,7 +37,9 @@ def render_page(request: Request, template: str, *, status: int = 200, **context
     now = request.app.state.clock()
     values: dict[str, Any] = {
         "signed_in_user": user,
-        "idle_timing": idle_timing(getattr(request.state, "staff_session", None), now),
+        "idle_timing": idle_timing(
+            getattr(request.state, "staff_session", None), now, settings.session_idle_seconds
+        ),
         "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "csrf_token": csrf_value_for(request),
         "nav_items": _navigation(user, request.url.path),

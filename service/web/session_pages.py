@@ -21,13 +21,19 @@ _BUCKET_SECONDS = 10  # delays are rounded down to this, so a handful of stylesh
 _MAX_DELAY = 24 * 3600
 
 
-def idle_timing(signed_in: SignedIn | None, now: datetime) -> dict[str, int] | None:
+def idle_timing(
+    signed_in: SignedIn | None, now: datetime, idle_seconds: int
+) -> dict[str, int] | None:
     """When a page should warn and when it should clear itself, in seconds from now."""
     if signed_in is None or signed_in.stage is not Stage.SIGNED_IN:
         return None
     left = max(0, int((signed_in.ends_if_idle_at - now).total_seconds()))
     warn = max(0, left - int(IDLE_WARNING.total_seconds()))
-    return {"warn_after": warn - warn % _BUCKET_SECONDS, "ends_after": left}
+    return {
+        "warn_after": warn - warn % _BUCKET_SECONDS,
+        "ends_after": left,
+        "idle_seconds": idle_seconds,
+    }
 
 
 @router.get("/session/timing.css")

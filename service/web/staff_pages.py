@@ -1,5 +1,7 @@
 """Staff sign-in, sign-out and trainee registration pages."""
 
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
@@ -19,6 +21,7 @@ from service.web.deps import (
     SettingsDep,
     WriteSessionDep,
     client_address,
+    find_session,
     get_database,
 )
 from service.web.fields import EmailText, ShortText
@@ -140,10 +143,21 @@ async def sign_in(request: Request, settings: SettingsDep, now: NowDep) -> Respo
         )
         page.headers.update(headers)
         return page
+    await end_earlier_session(request, now)
     stage = Stage(started.row.stage)
     user = await _user(request, started.row.staff_user_id)
     target = _NEXT_BY_STAGE.get(stage) or home_of(user.role)
     return with_session_cookie(RedirectResponse(target, status_code=303), settings, started.token)
+
+
+async def end_earlier_session(request: Request, now: datetime) -> None:
+    """Signing in again on a browser ends the session its old cookie held."""
+    earlier = await find_session(
+        request, request.cookies.get(SESSION_COOKIE), kinds=frozenset({SessionKind.BROWSER})
+    )
+    if earlier is not None:
+        async with get_database(request).write_session() as session:
+            await sign_out(session, now=now, session_id=earlier.session_id)
 
 
 async def _user(request: Request, user_id: int) -> StaffUser:

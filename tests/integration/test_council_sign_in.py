@@ -21,6 +21,7 @@ from tests.support.council_provider import (
     council_provider,
 )
 from tests.support.factories import TEST_PASSWORD, make_staff
+from tests.support.web import csrf_from
 
 
 @pytest.fixture
@@ -145,8 +146,11 @@ async def test_a_role_change_at_the_provider_applies_at_the_next_sign_in(
             .where(col(AuditEntry.action) == "staff_role_changed")
         )
     assert changes == 1
+    assert (await sso_client.get("/qa")).status_code == 200
     provider.set_person("00u-9", email="kim@council.example", name="Kim", roles=[])
     assert (await _sign_in_as(sso_client, provider, "00u-9")).status_code == 403
+    # The provider no longer lets Kim in, so the session Kim still held has ended too.
+    assert (await sso_client.get("/qa")).headers["location"] == "/sign-in"
 
 
 async def test_an_account_stopped_here_stays_stopped(
@@ -155,27 +159,48 @@ async def test_an_account_stopped_here_stays_stopped(
     async with database.write_session() as session:
         await make_staff(session, role="qa", email="left@council.example", is_active=False)
         await session.commit()
-    provider.set_person("00u-1", email="left@council.example", name="Left", roles=["qa"])
+    provider.set_person(
+        "00u-1", email="left@council.example", email_verified=True, name="Left", roles=["qa"]
+    )
     back = await _sign_in_as(sso_client, provider, "00u-1")
     assert back.status_code == 403
     assert "has been stopped" in back.text
 
 
-async def test_an_existing_password_account_is_linked_by_its_email(
+async def test_an_existing_password_account_is_joined_only_by_a_verified_email(
     sso_client: httpx.AsyncClient, provider: CouncilProvider, database: Database
 ) -> None:
     async with database.write_session() as session:
         await make_staff(session, role="qa", email="ali@council.example")
         await session.commit()
+    # An email the provider does not vouch for could be anyone's: no joining.
     provider.set_person("00u-3", email="ali@council.example", name="Ali", roles=["qa"])
+    unverified = await _sign_in_as(sso_client, provider, "00u-3")
+    assert unverified.status_code == 403 and "cannot join it" in unverified.text
+    provider.set_person(
+        "00u-3", email="ali@council.example", email_verified=True, name="Ali", roles=["qa"]
+    )
     assert (await _sign_in_as(sso_client, provider, "00u-3")).headers["location"] == "/qa"
     account = await _account(database, "ali@council.example")
     assert account is not None and account.oidc_subject == f"{provider.issuer} 00u-3"
+    assert account.password_hash == "!"  # a leaver cannot fall back on the old password
+    page = await sso_client.get("/sign-in")
+    old_password = await sso_client.post(
+        "/sign-in",
+        data={
+            "email": "ali@council.example",
+            "password": TEST_PASSWORD,
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert old_password.status_code == 401
     # Another council identity claiming the same email is not let in to that account.
-    provider.set_person("00u-4", email="ali@council.example", name="Not Ali", roles=["admin"])
+    provider.set_person(
+        "00u-4", email="ali@council.example", email_verified=True, name="Not Ali", roles=["admin"]
+    )
     clash = await _sign_in_as(sso_client, provider, "00u-4")
     assert clash.status_code == 403
-    assert "linked to a different council account" in clash.text
+    assert "cannot join it" in clash.text
 
 
 async def test_a_forged_or_replayed_callback_is_refused(

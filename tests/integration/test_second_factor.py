@@ -147,13 +147,36 @@ async def test_guessing_codes_must_wait_like_guessing_passwords(
     await _password(mfa_client, qa.email)
     page = await mfa_client.get("/sign-in/code")
     statuses = []
+    # The password attempt stays counted until the code is right: four codes may follow it.
     for guess in range(6):
         response = await mfa_client.post(
             "/sign-in/code", data={"code": f"{guess:06d}", "csrf_token": csrf_from(page.text)}
         )
         statuses.append(response.status_code)
-    assert statuses == [401] * 5 + [429]
+    assert statuses == [401] * 4 + [429] * 2
     assert response.headers["Retry-After"] == "900"
+
+
+async def test_typing_the_password_again_does_not_wipe_wrong_codes(
+    mfa_client: httpx.AsyncClient, database: Database, clock: FrozenClock
+) -> None:
+    qa = await _person(database, "qa")
+    await _set_up(mfa_client, qa.email, clock)
+    mfa_client.cookies.clear()
+    await _password(mfa_client, qa.email)
+    page = await mfa_client.get("/sign-in/code")
+    for guess in range(3):
+        wrong = await mfa_client.post(
+            "/sign-in/code", data={"code": f"{guess:06d}", "csrf_token": csrf_from(page.text)}
+        )
+        assert wrong.status_code == 401
+    again = await _password(mfa_client, qa.email)  # the fifth attempt: the password again
+    assert again.headers["location"] == "/sign-in/code"
+    page = await mfa_client.get("/sign-in/code")
+    last = await mfa_client.post(
+        "/sign-in/code", data={"code": "999999", "csrf_token": csrf_from(page.text)}
+    )
+    assert last.status_code == 429
 
 
 async def test_a_trainee_is_not_asked_for_a_second_factor(

@@ -1,5 +1,7 @@
 """Guessing passwords must wait: failures are counted per account and address across processes."""
 
+import asyncio
+
 import httpx
 import pytest
 from sqlalchemy import select
@@ -114,3 +116,12 @@ async def test_the_password_is_not_checked_while_the_account_waits(
     for _ in range(4):
         assert (await _token(client, email, "wrong")).status_code == 429
     assert checked == [], "a waiting account costs no argon2 time"
+
+
+async def test_a_burst_of_simultaneous_guesses_is_counted_one_by_one(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    email = await _staff(database, role="qa")
+    answers = await asyncio.gather(*(_token(client, email, f"guess {n}") for n in range(12)))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [401] * 5 + [429] * 7, "every guess counted before its password is checked"

@@ -311,3 +311,15 @@ async def test_an_administrator_signs_one_person_out_everywhere_or_everyone_else
     assert (await client.get("/api/v1/conferences", headers=trainee_token)).status_code == 401
     page = await second_client.get("/admin/sessions?done=everyone")  # the admin carries on
     assert page.status_code == 200 and "Everyone else was signed out." in page.text
+
+
+async def test_signing_in_again_on_a_browser_ends_the_session_it_held(
+    client: httpx.AsyncClient, second_client: httpx.AsyncClient, database: Database
+) -> None:
+    user = await _person(database)
+    await sign_in(client, user.email)
+    first = client.cookies[SESSION_COOKIE]
+    await sign_in(client, user.email)
+    _with_cookie(second_client, first)
+    assert not await _is_signed_in(second_client)
+    assert await _is_signed_in(client)

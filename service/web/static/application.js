@@ -18,7 +18,7 @@ if (isSupported()) {
 // itself when the session has ended, as the <noscript> refresh does without JavaScript.
 const idleWarning = document.querySelector(".cpc-idle-warning");
 if (idleWarning) {
-  const warnAfter = Number(idleWarning.dataset.warnAfter);
+  const idleSeconds = Number(idleWarning.dataset.idleSeconds);
   const endsAfter = Number(idleWarning.dataset.endsAfter);
   let clearPage = setTimeout(() => window.location.assign("/sign-in?ended=idle"), (endsAfter + 5) * 1000);
   const form = idleWarning.querySelector("form");
@@ -36,6 +36,7 @@ if (idleWarning) {
     void idleWarning.offsetHeight;
     idleWarning.style.animation = "";
     clearTimeout(clearPage);
-    clearPage = setTimeout(() => window.location.assign("/sign-in?ended=idle"), (warnAfter + 125) * 1000);
+    // Staying just now was the session's latest use: it ends a full idle period from now.
+    clearPage = setTimeout(() => window.location.assign("/sign-in?ended=idle"), (idleSeconds + 5) * 1000);
   });
 }

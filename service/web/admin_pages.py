@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from service.domain.errors import NotFound
@@ -20,7 +20,7 @@ from service.web.deps import (
     SettingsDep,
     WriteSessionDep,
 )
-from service.web.fields import MAX_ID
+from service.web.fields import IdPath
 from service.web.rendering import render_page
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -32,7 +32,6 @@ _DONE_MESSAGES = {
         "Their second factor was reset: they will set up a new one when they next sign in."
     ),
 }
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("")

@@ -1,9 +1,8 @@
 """The administrator's view of who is signed in, and the tokens integrations use."""
 
 from datetime import datetime, timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,12 +31,11 @@ from service.web.deps import (
     SignedInDep,
     WriteSessionDep,
 )
-from service.web.fields import MAX_ID, ShortText
+from service.web.fields import IdPath, ShortText
 from service.web.forms import FieldError, parse_form
 from service.web.rendering import render_page
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 _HOW = {"password": "Password", "council_account": "Council account", "integration": "Token"}
 _KIND = {"browser": "Browser", "api": "API token", "integration": "Integration"}

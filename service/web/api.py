@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Response
 
 from service.domain.notice import earliest_conference_start
 from service.domain.staff import StaffRole
@@ -51,7 +51,7 @@ from service.web.deps import (
     SettingsDep,
     WriteSessionDep,
 )
-from service.web.fields import MAX_ID
+from service.web.fields import MAX_ID, IdPath
 from service.web.presenters import (
     conference_for_qa,
     conference_public,
@@ -63,7 +63,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422, 429)
 }
 router = APIRouter(prefix="/api/v1", responses=_ERRORS)
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/conferences", status_code=201, response_model=CreatedOut, tags=["conferences"])

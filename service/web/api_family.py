@@ -1,8 +1,8 @@
 """The JSON API for the family members QA lists: add, correct, remove (QA only)."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Response
 
 from service.store.tables import FamilyMember
 from service.usecases.family_members import (
@@ -19,13 +19,12 @@ from service.web.api_schemas import (
     FamilyMemberPatchIn,
 )
 from service.web.deps import ApiQaDep, NowDep, SettingsDep, WriteSessionDep
-from service.web.fields import MAX_ID
+from service.web.fields import IdPath
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422, 429)
 }
 router = APIRouter(prefix="/api/v1", responses=_ERRORS, tags=["family"])
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _member_out(member: FamilyMember) -> FamilyMemberOut:

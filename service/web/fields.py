@@ -4,6 +4,7 @@ of characters nobody can see."""
 import unicodedata
 from typing import Annotated
 
+from fastapi import Path
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 MAX_ID = 2**31 - 1  # the database's integer ids; anything larger cannot exist
@@ -70,3 +71,5 @@ EmailText = Annotated[
     AfterValidator(_no_control_characters),
 ]
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A record's id in an address, such as /qa/requests/{request_id}.
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -1,9 +1,8 @@
 """What the QA pages share: id paths, status tags, and errors shown the GOV.UK way."""
 
 from contextlib import AbstractAsyncContextManager
-from typing import Annotated
 
-from fastapi import Path, Request
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
@@ -12,10 +11,8 @@ from service.domain.states import RequestStatus
 from service.store.tables import StaffUser
 from service.web.deps import get_database
 from service.web.errors import status_for
-from service.web.fields import MAX_ID
 from service.web.forms import FieldError
 
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 NO_FIELD = ""  # an error about the whole action rather than one field: the summary only
 
 _STATUS_TAGS: dict[RequestStatus, tuple[str, str]] = {

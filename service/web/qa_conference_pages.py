@@ -13,6 +13,7 @@ from service.domain.errors import (
     NotFound,
     ShortNoticeUnconfirmed,
 )
+from service.domain.times import LONDON
 from service.store.loading import load_conference
 from service.store.tables import Conference
 from service.store.views import PAGE_SIZE, family_for_request, upcoming_conferences
@@ -24,10 +25,10 @@ from service.usecases.conferences import (
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import NowDep, PageQaDep, ReadSessionDep, SettingsDep, WriteSessionDep
 from service.web.errors import status_for
+from service.web.fields import IdPath
 from service.web.forms import FieldError, parse_form
 from service.web.qa_common import (
     NO_FIELD,
-    IdPath,
     domain_field_error,
     error_context,
     fresh_read,
@@ -39,7 +40,6 @@ from service.web.qa_forms import (
     CONFERENCE_FIELDS,
     CONFERENCE_INPUTS,
     CONFERENCE_MESSAGES,
-    LONDON,
     RESCHEDULE_INPUTS,
     RESCHEDULE_MESSAGES,
     ConferenceForm,

@@ -20,10 +20,10 @@ from service.usecases.family_members import (
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import NowDep, PageQaDep, ReadSessionDep, SettingsDep, WriteSessionDep
 from service.web.errors import status_for
+from service.web.fields import IdPath
 from service.web.forms import FieldError, parse_form
 from service.web.qa_common import (
     NO_FIELD,
-    IdPath,
     domain_field_error,
     error_context,
     fresh_read,

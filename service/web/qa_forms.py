@@ -3,15 +3,14 @@
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 
+from service.domain.times import LONDON
 from service.web.fields import EmailText, LongText, RecordId, Reference, ShortText, Venue
 from service.web.forms import FieldError
 
-LONDON = ZoneInfo("Europe/London")
 YesNo = Literal["yes", "no"]
 
 

@@ -8,7 +8,8 @@ from fastapi.responses import Response
 from service.usecases.audit_watch import AuditChainWatch, ChainState
 from service.usecases.record_export import export_family_member_record, export_full_record
 from service.web.deps import NowDep, PageQaDep, SettingsDep, WriteSessionDep, get_database
-from service.web.qa_common import IdPath, qa_user_id
+from service.web.fields import IdPath
+from service.web.qa_common import qa_user_id
 from service.web.record_documents import record_document, text_shown_to_reader
 from service.web.record_pdf import pdf_available
 

@@ -34,10 +34,9 @@ from service.usecases.observation_requests import (
 from service.web.consent_text import information_text
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import NowDep, PageQaDep, ReadSessionDep, SettingsDep, WriteSessionDep
-from service.web.fields import MAX_ID
+from service.web.fields import MAX_ID, IdPath
 from service.web.forms import FieldError, parse_form
 from service.web.qa_common import (
-    IdPath,
     domain_field_error,
     error_context,
     fresh_read,

@@ -10,6 +10,7 @@ from notifications.outbox import DeliveryStatus
 from service.domain.consent import who_is_asked
 from service.domain.errors import NotFound
 from service.domain.states import FINISHED_STATUSES, OPEN_STATUSES, RequestStatus
+from service.domain.times import LONDON
 from service.settings import Settings
 from service.store.record_queries import EmailState
 from service.store.tables import FamilyMember
@@ -20,7 +21,6 @@ from service.usecases.record import record_for_row
 from service.usecases.timeline import build_timeline
 from service.usecases.timeline_emails import delivery, latest_link_email
 from service.web.qa_common import status_tag
-from service.web.qa_forms import LONDON
 from service.web.record_pdf import pdf_available
 
 FILTERS: dict[str, tuple[str, list[str] | None]] = {

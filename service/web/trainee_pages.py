@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
@@ -22,12 +22,11 @@ from service.usecases.calendar_export import calendar_for_request
 from service.usecases.observation_requests import ask_to_observe, withdraw_request
 from service.web.csrf import CSRF_FIELD, require_csrf
 from service.web.deps import NowDep, PageTraineeDep, ReadSessionDep, SettingsDep, WriteSessionDep
-from service.web.fields import MAX_ID, EmailText, LongText, ShortText
+from service.web.fields import MAX_ID, EmailText, IdPath, LongText, ShortText
 from service.web.forms import FieldError, parse_form
 from service.web.rendering import render_page
 
 router = APIRouter(prefix="/trainee", include_in_schema=False)
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("")

@@ -75,11 +75,6 @@ def matching_step(secret: str, code: str, *, now: datetime) -> int | None:
     return None
 
 
-def code_at(secret: str, when: datetime) -> str:
-    """The code an authenticator app shows at `when` (for tests and the demo)."""
-    return pyotp.TOTP(secret).at(when)
-
-
 def set_up_address(secret: str, *, account_name: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
     return pyotp.TOTP(secret).provisioning_uri(name=account_name, issuer_name=ISSUER_NAME)

@@ -6,6 +6,13 @@ from enum import StrEnum
 from service.domain.errors import InvalidInput
 
 
+class AccountKind(StrEnum):
+    """Whose account it is: a person's, or a case-management system's, acting by a named token."""
+
+    PERSON = "person"
+    INTEGRATION = "integration"
+
+
 class StaffRole(StrEnum):
     """What a member of staff may do."""
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from service.domain.staff import StaffRole
+
 
 class SessionKind(StrEnum):
     """What a session is for."""
@@ -102,7 +104,7 @@ def lifetime(kind: SessionKind, stage: Stage, *, max_age: timedelta) -> timedelt
 
 # The roles that see families' names, emails and children's dates of birth across the whole
 # service, and so must use a second factor where the council requires one.
-ROLES_NEEDING_SECOND_FACTOR = frozenset({"qa", "admin"})
+ROLES_NEEDING_SECOND_FACTOR = frozenset({StaffRole.QA.value, StaffRole.ADMIN.value})
 
 
 def stage_after_password(*, role: str, has_second_factor: bool, mfa_required: bool) -> Stage:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from notifications.outbox import DeliveryStatus, OutboxMessage
+from service.domain.staff import AccountKind
 from service.domain.states import RequestStatus
 from service.store.tables import (
     Conference,
@@ -154,7 +155,7 @@ async def staff_page(
     """People's staff accounts in name order, a page at a time; integrations are listed apart."""
     rows = await session.scalars(
         select(StaffUser)
-        .where(col(StaffUser.kind) == "person")
+        .where(col(StaffUser.kind) == AccountKind.PERSON.value)
         .order_by(col(StaffUser.name), col(StaffUser.id))
         .limit(limit)
         .offset(offset)

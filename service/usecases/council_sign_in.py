@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from service.audit import append_audit
 from service.domain.errors import InvalidInput
-from service.domain.staff import StaffRole, normalise_email
+from service.domain.staff import AccountKind, StaffRole, normalise_email
 from service.domain.staff_sessions import EndReason, SessionKind, SignedInWith
 from service.domain.states import Actor
 from service.settings import Settings
@@ -44,7 +44,6 @@ class CouncilSignInResult:
     """The session started, or the plain reason the person cannot sign in."""
 
     new_session: NewSession | None = None
-    role: str | None = None
     refusal: str | None = None
 
 
@@ -119,7 +118,7 @@ async def _sign_in(
         session.add(user)
         await session.flush()
         await _audit(session, now, "staff_account_created", user, {"role": identity.role.value})
-    if user.kind != "person" or not user.is_active:
+    if user.kind != AccountKind.PERSON.value or not user.is_active:
         return CouncilSignInResult(refusal=STOPPED)
     if user.oidc_subject is None:
         # Joined to the council account from now on: the provider decides who signs in, so the
@@ -141,7 +140,7 @@ async def _sign_in(
         device=device,
     )
     await session.commit()
-    return CouncilSignInResult(new_session=started, role=user.role)
+    return CouncilSignInResult(new_session=started)
 
 
 async def _audit(

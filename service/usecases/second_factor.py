@@ -137,14 +137,17 @@ async def secret_to_set_up(
 
 
 async def _fresh_signed_in_session(
-    session: AsyncSession, *, settings: Settings, now: datetime, part_way: StaffSession
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    part_way: StaffSession,
+    user: StaffUser,
 ) -> NewSession:
     # A new token once the person has proved more: whoever saw the part-way cookie cannot
     # ride on it into the full session.
     assert part_way.id is not None
     await end_sessions(session, now=now, reason=EndReason.SIGNED_IN_FURTHER, session_id=part_way.id)
-    user = await session.get(StaffUser, part_way.staff_user_id)
-    assert user is not None
     return await start_session(
         session,
         settings=settings,
@@ -215,7 +218,7 @@ async def finish_signing_in(
             return CodeResult()
         await clear_failures(session, account_key=attempt.account, now=now)
         fresh = await _fresh_signed_in_session(
-            session, settings=settings, now=now, part_way=part_way
+            session, settings=settings, now=now, part_way=part_way, user=user
         )
         await session.commit()
         shown = tuple(code for code, _ in new_codes) if setting_up else ()
@@ -255,14 +258,7 @@ async def _finish_set_up(
     )
     if not getattr(turned_on, "rowcount", 0):
         return False
-    await session.execute(
-        update(StaffRecoveryCode)
-        .where(
-            col(StaffRecoveryCode.staff_user_id) == user.id,
-            col(StaffRecoveryCode.used_at).is_(None),
-        )
-        .values(used_at=now)
-    )
+    await _retire_recovery_codes(session, user_id=user.id, now=now)
     for _, hashed in new_codes:
         session.add(StaffRecoveryCode(staff_user_id=user.id, code_hash=hashed, created_at=now))
     await append_audit(
@@ -276,15 +272,16 @@ async def _finish_set_up(
     return True
 
 
-async def recovery_codes_left(session: AsyncSession, *, user_id: int) -> int:
-    """How many recovery codes the person has not used."""
-    rows = await session.scalars(
-        select(col(StaffRecoveryCode.id)).where(
+async def _retire_recovery_codes(session: AsyncSession, *, user_id: int, now: datetime) -> None:
+    # Marked used rather than deleted, so the record shows when each set stopped working.
+    await session.execute(
+        update(StaffRecoveryCode)
+        .where(
             col(StaffRecoveryCode.staff_user_id) == user_id,
             col(StaffRecoveryCode.used_at).is_(None),
         )
+        .values(used_at=now)
     )
-    return len(list(rows))
 
 
 async def reset_second_factor(
@@ -295,14 +292,7 @@ async def reset_second_factor(
     if user is None:
         raise NotFound("There is no such member of staff.")
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
-    await session.execute(
-        update(StaffRecoveryCode)
-        .where(
-            col(StaffRecoveryCode.staff_user_id) == user_id,
-            col(StaffRecoveryCode.used_at).is_(None),
-        )
-        .values(used_at=now)
-    )
+    await _retire_recovery_codes(session, user_id=user_id, now=now)
     await end_sessions(session, now=now, reason=EndReason.ENDED_BY_ADMIN, staff_user_id=user_id)
     await append_audit(
         session,

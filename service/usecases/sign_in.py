@@ -14,6 +14,7 @@ from sqlmodel import col
 
 from service.audit import append_audit
 from service.domain.sign_in_limits import Wait
+from service.domain.staff import AccountKind
 from service.domain.staff_sessions import SessionKind, SignedInWith, Stage, stage_after_password
 from service.passwords import verify_password_off_loop
 from service.settings import Settings
@@ -75,7 +76,8 @@ async def sign_in_with_password(
     async with reader() as session:
         user = await session.scalar(
             select(StaffUser).where(
-                col(StaffUser.email) == email.strip().lower(), col(StaffUser.kind) == "person"
+                col(StaffUser.email) == email.strip().lower(),
+                col(StaffUser.kind) == AccountKind.PERSON.value,
             )
         )
     hashed = user.password_hash if user else None

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.audit import append_audit
 from service.auth import new_api_token, new_session_token, token_hash
 from service.domain.errors import InvalidInput, NotFound
-from service.domain.staff import StaffRole, parse_role
+from service.domain.staff import AccountKind, StaffRole, parse_role
 from service.domain.staff_sessions import (
     INTEGRATION_TOKEN_MAX_DAYS,
     EndReason,
@@ -43,6 +43,8 @@ class NewSession:
 
     token: str
     row: StaffSession
+    # The role of whoever it belongs to: where they start.
+    role: str
 
 
 async def start_session(
@@ -78,7 +80,7 @@ async def start_session(
         "session started",
         extra={"staff_user_id": user.id, "kind": kind.value, "stage": stage.value},
     )
-    return NewSession(token=token, row=row)
+    return NewSession(token=token, row=row, role=user.role)
 
 
 async def sign_out(session: AsyncSession, *, now: datetime, session_id: int) -> None:
@@ -172,7 +174,7 @@ async def create_integration_token(
         email=f"integration-{secrets.token_hex(8)}@integrations.invalid",
         name=label,
         role=acting_as.value,
-        kind="integration",
+        kind=AccountKind.INTEGRATION.value,
         password_hash=UNUSABLE_PASSWORD,
         email_confirmed_at=now,
         created_at=now,
@@ -204,4 +206,4 @@ async def create_integration_token(
         details={"session_id": row.id, "staff_user_id": account.id, "role": acting_as.value},
     )
     await session.commit()
-    return NewSession(token=token, row=row)
+    return NewSession(token=token, row=row, role=account.role)

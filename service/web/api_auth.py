@@ -1,22 +1,20 @@
 """The JSON API's sign-in: a person's own short-lived token, and ending it."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from fastapi.security import HTTPAuthorizationCredentials
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from service.domain.staff_sessions import SessionKind
 from service.usecases.sign_in import minutes_text, sign_in_with_password
 from service.usecases.staff_sessions import sign_out
 from service.web.api_schemas import ErrorOut, TokenIn, TokenOut
 from service.web.deps import (
-    API_KINDS,
+    ApiSessionDep,
     NowDep,
     SettingsDep,
     WriteSessionDep,
-    bearer_scheme,
     client_address,
-    find_session,
+    client_device,
     get_database,
 )
 
@@ -51,7 +49,7 @@ async def create_token(
         address=client_address(request),
         kind=SessionKind.API,
         one_time_code=body.one_time_code,
-        device=request.headers.get("user-agent", "")[:200] or None,
+        device=client_device(request),
     )
     if result.wait is not None:
         seconds = result.wait.seconds_from(now)
@@ -83,21 +81,7 @@ async def create_token(
 
 
 @router.delete("/auth/token", status_code=204, tags=["auth"])
-async def end_token(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    session: WriteSessionDep,
-    now: NowDep,
-) -> Response:
+async def end_token(signed_in: ApiSessionDep, session: WriteSessionDep, now: NowDep) -> Response:
     """End the bearer token this request carries, at once."""
-    signed_in = await find_session(
-        request, credentials.credentials if credentials else None, kinds=API_KINDS
-    )
-    if signed_in is None:
-        raise HTTPException(
-            status_code=401,
-            detail="Sign in first: send a bearer token from POST /api/v1/auth/token.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
     await sign_out(session, now=now, session_id=signed_in.session_id)
     return Response(status_code=204)

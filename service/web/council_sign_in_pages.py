@@ -25,10 +25,9 @@ from service.usecases.council_sign_in import (
     CouncilIdentity,
     sign_in_with_council_account,
 )
-from service.web.deps import NowDep, SettingsDep, get_database
+from service.web.deps import NowDep, SettingsDep, client_device, get_database
 from service.web.rendering import render_page
 from service.web.staff_pages import (
-    device_of,
     end_earlier_session,
     home_of,
     with_session_cookie,
@@ -209,13 +208,13 @@ async def finish_council_sign_in(request: Request, settings: SettingsDep, now: N
     )
     async with get_database(request).write_session() as session:
         result = await sign_in_with_council_account(
-            session, settings=settings, now=now, identity=identity, device=device_of(request)
+            session, settings=settings, now=now, identity=identity, device=client_device(request)
         )
     if result.new_session is None:
         logger.info("council sign-in refused here")
         status = 409 if result.refusal == AGAIN else 403
         return _refused(request, result.refusal or _DID_NOT_WORK, status=status)
     await end_earlier_session(request, now)
-    response = RedirectResponse(home_of(result.role or ""), status_code=303)
+    response = RedirectResponse(home_of(result.new_session.role), status_code=303)
     response.delete_cookie(_FLOW_COOKIE, path=_FLOW_PATH)
     return with_session_cookie(response, settings, result.new_session.token)

@@ -17,7 +17,6 @@ from service.auth import SESSION_COOKIE, token_hash
 from service.domain.staff import StaffRole
 from service.domain.staff_sessions import (
     SessionKind,
-    SignedInWith,
     Stage,
     idle_ends_at,
     is_usable,
@@ -69,6 +68,11 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def client_device(request: Request) -> str | None:
+    """The browser or program, as it describes itself, for the list of who is signed in."""
+    return request.headers.get("user-agent", "")[:200] or None
+
+
 def system_clock() -> datetime:
     """The real time, in UTC."""
     return datetime.now(UTC)
@@ -89,9 +93,7 @@ class SignedIn:
 
     user: StaffUser
     session_id: int
-    kind: SessionKind
     stage: Stage
-    signed_in_with: SignedInWith
     csrf_token: str
     # When the session ends if nothing more happens (browser sessions).
     ends_if_idle_at: datetime
@@ -131,15 +133,13 @@ async def find_session(
     return SignedIn(
         user=user,
         session_id=row.id,
-        kind=SessionKind(row.kind),
         stage=Stage(row.stage),
-        signed_in_with=SignedInWith(row.signed_in_with),
         csrf_token=row.csrf_token or "",
         ends_if_idle_at=idle_ends_at(times, idle=idle),
     )
 
 
-API_KINDS = frozenset({SessionKind.API, SessionKind.INTEGRATION})
+_API_KINDS = frozenset({SessionKind.API, SessionKind.INTEGRATION})
 _BROWSER = frozenset({SessionKind.BROWSER})
 _NOT_SIGNED_IN = HTTPException(
     status_code=401,
@@ -148,16 +148,24 @@ _NOT_SIGNED_IN = HTTPException(
 )
 
 
-async def get_api_user(
+async def get_api_session(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-) -> StaffUser:
-    """The staff member a bearer token belongs to, or 401."""
+) -> SignedIn:
+    """The usable session a bearer token opens, or 401."""
     signed_in = await find_session(
-        request, credentials.credentials if credentials else None, kinds=API_KINDS
+        request, credentials.credentials if credentials else None, kinds=_API_KINDS
     )
     if signed_in is None or signed_in.stage is not Stage.SIGNED_IN:
         raise _NOT_SIGNED_IN
+    return signed_in
+
+
+ApiSessionDep = Annotated[SignedIn, Depends(get_api_session)]
+
+
+async def get_api_user(signed_in: ApiSessionDep) -> StaffUser:
+    """The staff member a bearer token belongs to, or 401."""
     return signed_in.user
 
 
@@ -223,7 +231,7 @@ async def get_any_staff(
 ) -> StaffUser:
     """A signed-in member of staff, by bearer token or by sign-in cookie; 401 otherwise."""
     if credentials is not None:
-        return await get_api_user(request, credentials)
+        return (await get_api_session(request, credentials)).user
     signed_in = await get_browser_session(request)
     if signed_in is None or signed_in.stage is not Stage.SIGNED_IN:
         raise _NOT_SIGNED_IN

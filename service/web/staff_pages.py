@@ -10,7 +10,6 @@ from service.auth import SESSION_COOKIE, read_email_confirmation
 from service.domain.errors import InvalidInput
 from service.domain.staff_sessions import SessionKind, Stage
 from service.settings import Settings
-from service.store.tables import StaffUser
 from service.usecases.sign_in import minutes_text, sign_in_with_password
 from service.usecases.staff_sessions import sign_out
 from service.usecases.trainee_registration import confirm_trainee_email, register_trainee
@@ -21,6 +20,7 @@ from service.web.deps import (
     SettingsDep,
     WriteSessionDep,
     client_address,
+    client_device,
     find_session,
     get_database,
 )
@@ -55,11 +55,6 @@ def with_session_cookie(response: Response, settings: Settings, token: str) -> R
         path="/",
     )
     return response
-
-
-def device_of(request: Request) -> str | None:
-    """The browser or program, as it describes itself, for the list of who is signed in."""
-    return request.headers.get("user-agent", "")[:200] or None
 
 
 @router.get("/")
@@ -122,7 +117,7 @@ async def sign_in(request: Request, settings: SettingsDep, now: NowDep) -> Respo
             password=parsed.value.password,
             address=client_address(request),
             kind=SessionKind.BROWSER,
-            device=device_of(request),
+            device=client_device(request),
         )
         started, status = result.new_session, 401
         if result.wait is not None:
@@ -144,9 +139,7 @@ async def sign_in(request: Request, settings: SettingsDep, now: NowDep) -> Respo
         page.headers.update(headers)
         return page
     await end_earlier_session(request, now)
-    stage = Stage(started.row.stage)
-    user = await _user(request, started.row.staff_user_id)
-    target = _NEXT_BY_STAGE.get(stage) or home_of(user.role)
+    target = _NEXT_BY_STAGE.get(Stage(started.row.stage)) or home_of(started.role)
     return with_session_cookie(RedirectResponse(target, status_code=303), settings, started.token)
 
 
@@ -158,13 +151,6 @@ async def end_earlier_session(request: Request, now: datetime) -> None:
     if earlier is not None:
         async with get_database(request).write_session() as session:
             await sign_out(session, now=now, session_id=earlier.session_id)
-
-
-async def _user(request: Request, user_id: int) -> StaffUser:
-    async with get_database(request).read_session() as session:
-        user = await session.get(StaffUser, user_id)
-    assert user is not None
-    return user
 
 
 @router.post("/sign-out")

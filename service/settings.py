@@ -13,6 +13,9 @@ from service.domain.working_days import BankHolidayRegion
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me"  # noqa: S105 - refused in production
 DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-change-me"  # refused in production
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Pages, emails and printed records: read by the web layer and by the steps that compose the
+# information a family is shown.
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
 
 class Environment(StrEnum):

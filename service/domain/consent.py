@@ -161,17 +161,6 @@ def event_for_outcome(*, status: RequestStatus, outcome: ConsentOutcome) -> Requ
     return None
 
 
-def check_can_answer(*, now: datetime, conference_start: datetime, status: RequestStatus) -> None:
-    """Refuse with ConsentClosed an answer the request can no longer take."""
-    if status not in (RequestStatus.SEEKING_CONSENT, RequestStatus.CONFIRMED):
-        raise ConsentClosed("This request is no longer active. You do not need to do anything.")
-    if now >= conference_start:
-        raise ConsentClosed(
-            "The conference has started, so answers can no longer be given or changed here. "
-            "If you do not want the observer there, tell the chair of the conference."
-        )
-
-
 def check_invitation_live(*, ended: bool) -> None:
     """Refuse with ConsentClosed an answer from someone who no longer needs to be asked."""
     if ended:

@@ -64,3 +64,7 @@ class ClosedToObservers(DomainError):
 
 class ShortNoticeUnconfirmed(IllegalTransition):
     """A move would leave the family no time to answer, and QA has not confirmed it."""
+
+
+class DetailsChanged(DomainError):
+    """What a family member was shown changed while their page was open."""

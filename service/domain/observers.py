@@ -58,12 +58,6 @@ def check_conference_time(*, starts_at: datetime, now: datetime) -> datetime:
     return start
 
 
-def check_before_conference(*, now: datetime, conference_start: datetime, action: str) -> None:
-    """Refuse with IllegalTransition an action that is only possible before the conference."""
-    if now >= conference_start:
-        raise IllegalTransition(f"You cannot {action} after the conference has started.")
-
-
 def check_family_has_not_said_no(*, family_said_no: bool) -> None:
     """A no is final: refuse a trainee's request about a conference whose family said no."""
     # The trainee is not told why: that the family said no is the family's business.

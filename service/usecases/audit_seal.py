@@ -16,7 +16,7 @@ from notifications.outbox import OutboxMessage
 from service.audit import seal_of, verify_audit_chain
 from service.domain.times import london_day, london_time
 from service.settings import Settings
-from service.usecases.mail import send_email
+from service.usecases.steps.mail import send_email
 
 logger = logging.getLogger("cpc_observers.audit")
 SEAL_TEMPLATE = "qa_audit_seal"

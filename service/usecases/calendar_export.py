@@ -10,7 +10,7 @@ from service.domain.states import RequestStatus
 from service.settings import Settings
 from service.store.tables import StaffUser
 from service.store.views import request_row
-from service.usecases.mail import observation_invite
+from service.usecases.steps.mail import observation_invite
 
 
 async def calendar_for_request(

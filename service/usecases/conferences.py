@@ -16,11 +16,11 @@ from service.store.loading import load_staff
 from service.store.locks import lock_conference
 from service.store.requests import bump_calendar_sequence
 from service.store.tables import Conference, ObservationRequest
-from service.usecases.consent_outcome import end_request
-from service.usecases.deadlines import answers_needed_by, answers_needed_for_start
-from service.usecases.family_news import tell_family_conference_moved
-from service.usecases.mail import send_calendar
-from service.usecases.moves import change_conference
+from service.usecases.steps.consent_outcome import end_request
+from service.usecases.steps.deadlines import answers_needed_by, answers_needed_for_start
+from service.usecases.steps.family_news import tell_family_conference_moved
+from service.usecases.steps.mail import send_calendar
+from service.usecases.steps.moves import change_conference
 
 _WAITING_FOR_ANSWERS = (RequestStatus.SUBMITTED, RequestStatus.SEEKING_CONSENT)
 

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
-from service.domain.consent import check_can_answer, check_invitation_live
+from service.domain.allowed_now import check_can_answer
+from service.domain.consent import check_invitation_live
 from service.domain.errors import InvalidInput
 from service.domain.states import Actor, RequestStatus
 from service.links import new_nonce
@@ -13,8 +14,8 @@ from service.settings import Settings
 from service.store.loading import load_staff
 from service.store.locks import lock_invitation
 from service.store.tables import ConsentInvitation, FamilyMember
-from service.usecases.deadlines import answers_needed_by
-from service.usecases.mail import send_family_link
+from service.usecases.steps.deadlines import answers_needed_by
+from service.usecases.steps.mail import send_family_link
 
 
 async def reissue_link(

@@ -5,27 +5,24 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
+from service.domain.allowed_now import check_before_conference
 from service.domain.consent import check_can_approve, require_someone_to_ask, who_is_asked
-from service.domain.observers import (
-    check_acknowledged,
-    check_before_conference,
-    check_family_not_asked_again,
-)
+from service.domain.observers import check_acknowledged, check_family_not_asked_again
 from service.domain.states import Actor, RequestEvent
 from service.domain.times import format_moment
 from service.settings import Settings
 from service.store.loading import load_staff
 from service.store.locks import lock_request
 from service.store.tables import ObservationRequest
-from service.usecases.asking import (
+from service.usecases.steps.asking import (
     AskingContext,
     ask_family_member,
     current_family,
     family_facts,
 )
-from service.usecases.deadlines import answers_needed_by
-from service.usecases.mail import send_email, staff_request_url
-from service.usecases.moves import move_request
+from service.usecases.steps.deadlines import answers_needed_by
+from service.usecases.steps.mail import send_email, staff_request_url
+from service.usecases.steps.moves import move_request
 
 
 async def approve_request(

@@ -11,6 +11,7 @@ from service.domain.consent import Answer, Wording
 from service.domain.errors import NotFound
 from service.domain.states import RequestStatus
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.tables import (
     Conference,
     ConsentInvitation,
@@ -18,7 +19,8 @@ from service.store.tables import (
     ObservationRequest,
     StaffUser,
 )
-from service.usecases.deadlines import answers_needed_by
+from service.usecases.steps.deadlines import answers_needed_by
+from service.usecases.steps.information_text import InformationText, compose_information_text
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,12 @@ class ConsentView:
     conference: Conference
     observer: StaffUser
     deadline: datetime
+    information: InformationText
+
+    @property
+    def invitation_id(self) -> int:
+        """The invitation's id: always set, since it was read from the database."""
+        return saved_id(self.invitation)
 
     @property
     def wording(self) -> Wording:
@@ -75,4 +83,11 @@ async def load_consent_view(
         conference=conference,
         observer=observer,
         deadline=answers_needed_by(settings, conference),
+        information=compose_information_text(
+            settings,
+            wording=Wording(invitation.wording),
+            request=request,
+            conference=conference,
+            observer=observer,
+        ),
     )

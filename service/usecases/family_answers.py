@@ -6,39 +6,29 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
+from service.domain.allowed_now import check_can_answer
 from service.domain.answers import check_answer_before_deadline
-from service.domain.consent import (
-    Answer,
-    Channel,
-    check_can_answer,
-    check_invitation_live,
-)
-from service.domain.errors import InvalidInput, NotFound
+from service.domain.consent import Answer, Channel, Wording, check_invitation_live
+from service.domain.errors import DetailsChanged, InvalidInput, NotFound
 from service.domain.states import Actor, RequestStatus
 from service.domain.times import format_moment
 from service.links import consent_url
 from service.settings import Settings
-from service.store.locks import lock_invitation
+from service.store.ids import saved_id
+from service.store.loading import load_staff
+from service.store.locks import LockedInvitation, lock_invitation
 from service.store.tables import (
     Conference,
     ConsentAnswer,
     ConsentInvitation,
     FamilyMember,
 )
-from service.usecases.consent_outcome import decide_if_complete
-from service.usecases.deadlines import answers_needed_by
-from service.usecases.mail import send_email
+from service.usecases.steps.consent_outcome import decide_if_complete
+from service.usecases.steps.deadlines import answers_needed_by
+from service.usecases.steps.information_text import InformationText, compose_information_text
+from service.usecases.steps.mail import send_email
 
 MAX_COMMENT_LENGTH = 2000
-
-
-@dataclass(frozen=True)
-class TextShown:
-    """The information text a person answered, identified by version and SHA-256."""
-
-    version: str
-    sha256: str
-    language: str = "en"
 
 
 def parse_answer(value: str | None) -> Answer:
@@ -49,25 +39,112 @@ def parse_answer(value: str | None) -> Answer:
         raise InvalidInput("Choose yes or no.") from None
 
 
-async def record_answer(
+@dataclass(frozen=True)
+class LinkAnswer:
+    """What a family member's answer page sends back."""
+
+    invitation_id: int
+    nonce: str
+    # The fingerprint of the information the page showed: the answer is taken only if the
+    # information composed now is the same, or the person is shown the new details first.
+    text_sha256_seen: str
+    decision: str | None
+    comment: str | None = None
+
+
+async def answer_through_link(
+    session: AsyncSession, *, settings: Settings, now: datetime, given: LinkAnswer
+) -> RequestStatus:
+    """A family member's own answer through their link; commits.
+
+    NotFound when the link was replaced, DetailsChanged when what they read is out of date.
+    """
+    held = await lock_invitation(session, given.invitation_id)
+    # Read after the lock: a link replaced a moment ago no longer counts.
+    if held.invitation.nonce != given.nonce:
+        raise NotFound("There is no such invitation.")
+    text = await _information_now(session, settings, held)
+    if text.sha256 != given.text_sha256_seen:
+        raise DetailsChanged("The details of the meeting changed. Please read them again.")
+    answer = parse_answer(given.decision)
+    return await _record(
+        session,
+        settings=settings,
+        now=now,
+        held=held,
+        answer=answer,
+        channel=Channel.LINK,
+        text=text,
+        comment=given.comment,
+        recorded_by_id=None,
+    )
+
+
+async def answer_given_to_qa(
     session: AsyncSession,
     *,
     settings: Settings,
     now: datetime,
+    qa_user_id: int,
+    request_id: int,
     invitation_id: int,
     answer: Answer,
     channel: Channel,
-    text_shown: TextShown,
-    comment: str | None = None,
-    recorded_by_id: int | None = None,
-    expected_nonce: str | None = None,
+    comment: str | None,
+) -> RequestStatus:
+    """An answer a family member gave QA in person or by phone, after hearing the text; commits."""
+    if channel is Channel.LINK:
+        raise InvalidInput("Choose how the answer was given.", field="channel")
+    try:
+        held = await lock_invitation(session, invitation_id)
+    except NotFound:
+        held = None
+    if held is None or held.request.id != request_id:
+        raise InvalidInput(
+            "Choose the person whose answer you are recording", field="invitation_id"
+        )
+    text = await _information_now(session, settings, held)
+    return await _record(
+        session,
+        settings=settings,
+        now=now,
+        held=held,
+        answer=answer,
+        channel=channel,
+        text=text,
+        comment=comment,
+        recorded_by_id=qa_user_id,
+    )
+
+
+async def _information_now(
+    session: AsyncSession, settings: Settings, held: LockedInvitation
+) -> InformationText:
+    """The information this person is shown, or read out, at this moment."""
+    return compose_information_text(
+        settings,
+        wording=Wording(held.invitation.wording),
+        request=held.request,
+        conference=held.conference,
+        observer=await load_staff(session, held.request.trainee_id),
+    )
+
+
+async def _record(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    held: LockedInvitation,
+    answer: Answer,
+    channel: Channel,
+    text: InformationText,
+    comment: str | None,
+    recorded_by_id: int | None,
 ) -> RequestStatus:
     """Record one answer (a change of mind is a new row) and move the request if that decides it."""
-    held = await lock_invitation(session, invitation_id)
     invitation, request, conference = held.invitation, held.request, held.conference
-    # Read after the lock: a link replaced a moment ago no longer counts.
-    if expected_nonce is not None and invitation.nonce != expected_nonce:
-        raise NotFound("There is no such invitation.")
+    invitation_id = saved_id(invitation)
     status = RequestStatus(request.status)
     check_invitation_live(ended=invitation.ended_at is not None)
     check_can_answer(now=now, conference_start=conference.starts_at, status=status)
@@ -80,9 +157,9 @@ async def record_answer(
             invitation_id=invitation_id,
             answer=answer.value,
             channel=channel.value,
-            language=text_shown.language,
-            text_version=text_shown.version,
-            text_sha256=text_shown.sha256,
+            language=text.language,
+            text_version=text.version,
+            text_sha256=text.sha256,
             comment=comment,
             recorded_by_id=recorded_by_id,
             recorded_at=now,
@@ -104,8 +181,8 @@ async def record_answer(
             "answer": answer.value,
             "previous_answer": previous,
             "channel": channel.value,
-            "text_version": text_shown.version,
-            "text_sha256": text_shown.sha256,
+            "text_version": text.version,
+            "text_sha256": text.sha256,
         },
     )
     # The request stays locked (and loaded) until the commit below, so the steps that follow

@@ -17,7 +17,7 @@ from service.domain.times import london_day
 from service.settings import Settings
 from service.store.locks import LockedConference, lock_conference, lock_family_member
 from service.store.tables import FamilyMember
-from service.usecases.family_corrections import bring_requests_up_to_date
+from service.usecases.steps.family_corrections import bring_requests_up_to_date
 
 
 @dataclass(frozen=True)

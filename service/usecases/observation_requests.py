@@ -5,27 +5,27 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
+from service.domain.allowed_now import check_before_conference, check_chair_check_day
 from service.domain.conferences import ChairCheck
 from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT_VERSION
 from service.domain.errors import InvalidInput, NotFound
 from service.domain.notice import check_request_in_time
 from service.domain.observers import (
     check_acknowledged,
-    check_before_conference,
     check_family_has_not_said_no,
     check_no_web_address,
     check_observer_capacity,
 )
 from service.domain.staff import normalise_email
 from service.domain.states import Actor, RequestEvent, RequestStatus, is_finished
-from service.domain.times import format_moment, london_day
+from service.domain.times import format_moment
 from service.settings import Settings
 from service.store.loading import check_open_to_observers, load_conference, load_staff
 from service.store.locks import lock_conference, lock_request
 from service.store.tables import ObservationRequest
-from service.usecases.consent_outcome import close_conference_after_no, end_request
-from service.usecases.mail import send_email, staff_request_url
-from service.usecases.moves import move_request
+from service.usecases.steps.consent_outcome import close_conference_after_no, end_request
+from service.usecases.steps.mail import send_email, staff_request_url
+from service.usecases.steps.moves import move_request
 
 
 def _required(value: str, message: str, field: str) -> str:
@@ -239,8 +239,7 @@ async def record_chair_check(
         ) from None
     held = await lock_request(session, request_id)
     request, conference = held.request, held.conference
-    if london_day(now) < london_day(conference.starts_at):
-        raise InvalidInput("The chair's check can be recorded from the day of the conference.")
+    check_chair_check_day(now=now, conference_start=conference.starts_at)
     event = (
         RequestEvent.CHAIR_CONFIRMED_OBSERVED
         if check is ChairCheck.OBSERVED

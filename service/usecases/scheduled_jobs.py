@@ -21,11 +21,11 @@ from service.store.loading import load_staff
 from service.store.locks import lock_request
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
 from service.usecases.audit_seal import send_daily_seal
-from service.usecases.deadlines import answers_needed_by
-from service.usecases.mail import send_email, send_family_link, staff_request_url
 from service.usecases.mail_retention import clear_expired_mail_bodies
-from service.usecases.moves import move_request
-from service.usecases.outcomes import announce_outcome
+from service.usecases.steps.deadlines import answers_needed_by
+from service.usecases.steps.mail import send_email, send_family_link, staff_request_url
+from service.usecases.steps.moves import move_request
+from service.usecases.steps.outcomes import announce_outcome
 
 # Conferences further ahead than this cannot reach their deadline today.
 _HORIZON = timedelta(days=60)

@@ -30,8 +30,8 @@ from service.settings import Settings
 from service.store.sign_in_failures import clear_failures
 from service.store.staff_sessions import end_sessions
 from service.store.tables import StaffRecoveryCode, StaffSession, StaffUser
-from service.usecases.sign_in_attempts import note_if_locked, reserve_attempt
 from service.usecases.staff_sessions import NewSession, start_session
+from service.usecases.steps.sign_in_attempts import note_if_locked, reserve_attempt
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,13 @@ from service.settings import Settings
 from service.store.sign_in_failures import clear_failures
 from service.store.tables import StaffUser
 from service.usecases.second_factor import matching_recovery_code, use_code
-from service.usecases.sign_in_attempts import (
+from service.usecases.staff_sessions import NewSession, start_session
+from service.usecases.steps.sign_in_attempts import (
     Attempt,
     account_key,
     note_if_locked,
     reserve_attempt,
 )
-from service.usecases.staff_sessions import NewSession, start_session
 
 
 @dataclass(frozen=True)

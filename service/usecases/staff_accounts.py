@@ -17,7 +17,7 @@ from service.settings import Settings
 from service.store.locks import lock_conferences
 from service.store.staff_sessions import end_sessions
 from service.store.tables import ObservationRequest, StaffUser
-from service.usecases.consent_outcome import end_request
+from service.usecases.steps.consent_outcome import end_request
 
 
 async def create_staff_user(

@@ -18,7 +18,7 @@ from service.domain.staff import (
 from service.passwords import hash_password_off_loop
 from service.settings import Settings
 from service.store.tables import StaffUser
-from service.usecases.mail import send_email
+from service.usecases.steps.mail import send_email
 
 
 async def register_trainee(

@@ -11,7 +11,7 @@ from service.audit import append_audit
 from service.domain.states import Actor
 from service.settings import Settings
 from service.store.tables import Conference, FamilyMember, ObservationRequest
-from service.usecases.mail import send_email, staff_request_url
+from service.usecases.steps.mail import send_email, staff_request_url
 
 
 async def tell_qa_email_undeliverable(

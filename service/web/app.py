@@ -12,28 +12,23 @@ from fastapi.staticfiles import StaticFiles
 
 from service.settings import Settings, get_settings
 from service.store.database import Database
-from service.web import (
-    admin_pages,
-    admin_session_pages,
-    api,
-    api_auth,
-    api_family,
-    council_sign_in_pages,
-    dev_mail,
-    family_pages,
-    qa_pages,
-    second_factor_pages,
-    session_pages,
-    staff_pages,
-    trainee_pages,
-)
-from service.web.bad_link_limiter import BadLinkLimiter
+from service.web.api import auth as api_auth
+from service.web.api import family as api_family
+from service.web.api import requests as api_requests
 from service.web.deps import AnyStaffDep, system_clock
-from service.web.errors import install_error_handlers, server_error_response
-from service.web.rendering import render_error_page
-from service.web.request_bodies import RequestBodyMiddleware
-from service.web.security_headers import SecurityHeadersMiddleware
-from service.web.templating import STATIC_DIR, make_templates
+from service.web.http.bad_link_limiter import BadLinkLimiter
+from service.web.http.errors import install_error_handlers, server_error_response
+from service.web.http.rendering import render_error_page
+from service.web.http.request_bodies import RequestBodyMiddleware
+from service.web.http.security_headers import SecurityHeadersMiddleware
+from service.web.http.templating import STATIC_DIR, make_templates
+from service.web.pages import dev_mailbox
+from service.web.pages.admin import accounts as admin_accounts
+from service.web.pages.admin import sessions as admin_sessions
+from service.web.pages.family import consent as family_consent
+from service.web.pages.qa import router as qa_pages
+from service.web.pages.staff import council_sign_in, second_factor, session, sign_in
+from service.web.pages.trainee import requests as trainee_requests
 
 
 def create_app(
@@ -80,7 +75,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.clock = clock
-    app.state.council_client = council_sign_in_pages.council_client(settings)
+    app.state.council_client = council_sign_in.council_client(settings)
     app.state.templates = make_templates(auto_reload=settings.is_development)
     app.state.bad_link_limiter = BadLinkLimiter(
         database, limit_per_minute=settings.bad_link_limit, key=settings.secret_key
@@ -99,19 +94,19 @@ def create_app(
     install_error_handlers(app, render_error_page=render_error_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api_auth.router)
-    app.include_router(api.router)
+    app.include_router(api_requests.router)
     app.include_router(api_family.router)
-    app.include_router(staff_pages.router)
-    app.include_router(second_factor_pages.router)
-    app.include_router(council_sign_in_pages.router)
-    app.include_router(session_pages.router)
-    app.include_router(trainee_pages.router)
+    app.include_router(sign_in.router)
+    app.include_router(second_factor.router)
+    app.include_router(council_sign_in.router)
+    app.include_router(session.router)
+    app.include_router(trainee_requests.router)
     app.include_router(qa_pages.router)
-    app.include_router(family_pages.router)
-    app.include_router(admin_session_pages.router)
-    app.include_router(admin_pages.router)
+    app.include_router(family_consent.router)
+    app.include_router(admin_sessions.router)
+    app.include_router(admin_accounts.router)
     if settings.is_development:
-        app.include_router(dev_mail.router)
+        app.include_router(dev_mailbox.router)
 
     if not docs:
 

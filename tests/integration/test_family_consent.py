@@ -20,8 +20,8 @@ from service.store.tables import (
     ConsentInvitation,
     ObservationRequest,
 )
+from service.usecases.steps.information_text import TEXT_VERSIONS
 from service.web.app import create_app
-from service.web.consent_text import TEXT_VERSIONS
 from tests.support.clock import FrozenClock
 from tests.support.consent import (
     answer,

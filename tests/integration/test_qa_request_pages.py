@@ -15,7 +15,7 @@ from service.store.tables import (
     FamilyMember,
     ObservationRequest,
 )
-from service.web.consent_text import TEXT_VERSIONS
+from service.usecases.steps.information_text import TEXT_VERSIONS
 from tests.integration.test_qa_pages import a_request, signed_in_staff, snapshot, status_of
 from tests.support.clock import FrozenClock
 from tests.support.factories import NOW

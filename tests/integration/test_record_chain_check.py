@@ -7,9 +7,9 @@ import pytest
 
 from service import audit
 from service.audit import AuditCheck, append_audit
+from service.record.audit_watch import AuditChainWatch
 from service.store.database import Database
 from service.store.tables import AuditEntry
-from service.usecases.audit_watch import AuditChainWatch
 from tests.integration.test_audit_log import _tamper
 from tests.support.clock import FrozenClock
 from tests.support.consent import approved_request

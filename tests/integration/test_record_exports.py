@@ -10,7 +10,7 @@ from sqlalchemy import select
 from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import AuditEntry, ConsentAnswer
-from service.web.record_pdf import pdf_available
+from service.web.pages.qa.record_pdf import pdf_available
 from tests.support.consent import answer, approved_request, consent_paths
 from tests.support.scenario import World, build_world
 from tests.support.web import sign_in
@@ -229,8 +229,8 @@ async def test_a_trainee_page_never_offers_the_record(
 async def test_without_weasyprint_only_the_html_copy_is_offered(
     client: httpx.AsyncClient, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("service.web.qa_record_pages.pdf_available", lambda: False)
-    monkeypatch.setattr("service.web.qa_request_views.pdf_available", lambda: False)
+    monkeypatch.setattr("service.web.pages.qa.record.pdf_available", lambda: False)
+    monkeypatch.setattr("service.web.pages.qa.request_views.pdf_available", lambda: False)
     world = await build_world(database)
     request_id = await approved_request(client, world)
     await sign_in(client, world.qa_email)

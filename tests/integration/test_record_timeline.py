@@ -13,8 +13,8 @@ from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import AuditEntry, FamilyMember
 from service.usecases.scheduled_jobs import send_due_reminders
+from service.usecases.steps.information_text import TEXT_VERSIONS
 from service.usecases.undeliverable import tell_qa_email_undeliverable
-from service.web.consent_text import TEXT_VERSIONS
 from tests.support.clock import FrozenClock
 from tests.support.consent import answer, approved_request, consent_paths
 from tests.support.scenario import World, build_world, request_body

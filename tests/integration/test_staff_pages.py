@@ -1,6 +1,7 @@
 """Staff sign-in, trainee registration and the trainee's pages."""
 
 import re
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from service.store.tables import ObservationRequest, StaffUser
 from service.web.app import create_app
 from tests.support.clock import FrozenClock
 from tests.support.consent import answer, approved_request, consent_paths
-from tests.support.factories import make_conference, make_request
+from tests.support.factories import NOW, make_conference, make_request
 from tests.support.scenario import build_world
 from tests.support.web import csrf_from, form_post, sign_in
 
@@ -196,6 +197,29 @@ async def test_the_trainee_asks_follows_and_withdraws_through_the_pages(
     withdrawn = await form_post(client, request_page, f"{request_page}/withdraw", {})
     assert withdrawn.status_code == 303
     assert "Withdrawn" in (await client.get(request_page)).text
+
+
+async def test_once_the_conference_has_started_the_trainee_is_not_offered_withdraw(
+    client: httpx.AsyncClient,
+    second_client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+    clock: FrozenClock,
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    for path in (await consent_paths(database, settings, request_id)).values():
+        await answer(second_client, path, "yes")
+    await sign_in(client, world.trainee_email)
+    page = f"/trainee/requests/{request_id}"
+    assert "Withdraw this request" in (await client.get(page)).text
+    clock.set(NOW + timedelta(days=28))
+    await sign_in(client, world.trainee_email)
+    after = await client.get(page)
+    assert after.status_code == 200
+    assert "Withdraw this request" not in after.text
+    refused = await client.post(f"{page}/withdraw", data={"csrf_token": csrf_from(after.text)})
+    assert refused.status_code == 409
 
 
 async def test_pages_refuse_the_wrong_role_and_hide_other_trainees_requests(

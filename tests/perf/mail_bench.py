@@ -26,7 +26,7 @@ from notifications.transport import MESSAGE_POLICY, SmtpConfig, SmtpTransport
 from service.settings import Settings
 from service.store.database import Database
 from service.store.migrate import upgrade_database
-from service.usecases.mail import email_renderer, qa_contact
+from service.usecases.steps.mail import email_renderer, qa_contact
 from tests.perf.seed import outbox_rows, seed_outbox
 from tests.perf.servers import HOST
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from service.web.templating import make_templates
+from service.web.http.templating import make_templates
 
 MACROS = """
 {%- from "govuk_frontend_jinja/components/radios/macro.html" import govukRadios -%}

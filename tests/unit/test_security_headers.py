@@ -6,12 +6,12 @@ import re
 
 from starlette.datastructures import MutableHeaders
 
-from service.web.security_headers import (
+from service.web.http.security_headers import (
     CONTENT_SECURITY_POLICY,
     add_security_headers,
     redact_path,
 )
-from service.web.templating import make_templates
+from service.web.http.templating import make_templates
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from service.web.templating import STATIC_DIR, london_date, london_datetime, make_templates
+from service.web.http.templating import STATIC_DIR, london_date, london_datetime, make_templates
 
 CROWN_PATH_START = "M33.1,9.8c.2-.1.3-.3.5-.5l4.6,2.4"
 

@@ -23,9 +23,9 @@ from service.domain.states import RequestStatus
 from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import ConsentInvitation, ObservationRequest
-from service.usecases.asking import current_family, family_facts
 from service.usecases.consent_requests import approve_request
 from service.usecases.observation_requests import ask_to_observe
+from service.usecases.steps.asking import current_family, family_facts
 from tests.support.scenario import World
 
 # Long enough for the second racer to reach its first lock and wait there.

@@ -6,12 +6,13 @@ nothing moved after a cancellation, and the audit chain intact.
 """
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from service.domain.consent import Answer, Channel
+from service.domain.consent import Answer
 from service.domain.errors import ConsentClosed, DomainError, IllegalTransition, NotFound
 from service.domain.states import Actor
 from service.settings import Settings
@@ -20,7 +21,8 @@ from service.store.tables import AuditEntry, Conference, ConsentInvitation, Staf
 from service.usecases.conferences import cancel_conference, reschedule_conference
 from service.usecases.consent_links import reissue_link
 from service.usecases.consent_requests import approve_request
-from service.usecases.family_answers import TextShown, record_answer
+from service.usecases.consent_view import load_consent_view
+from service.usecases.family_answers import LinkAnswer, answer_through_link
 from service.usecases.family_members import FamilyMemberDetails, add_family_member
 from service.usecases.observation_requests import withdraw_request
 from tests.integration.consent_promise.helpers import invitations_of, request_status
@@ -35,7 +37,6 @@ from tests.integration.consent_promise.races import (
 from tests.support.factories import NOW
 from tests.support.scenario import World, build_world
 
-SHOWN = TextShown(version="adult-test", sha256="0" * 64)
 STEPFATHER = FamilyMemberDetails(
     name="Robin Zebedee",
     relationship="Stepfather",
@@ -62,20 +63,22 @@ async def first_invitation(database: Database, request_id: int) -> ConsentInvita
     return (await invitations_of(database, request_id))[0]
 
 
-def answering(
+async def answering(
     database: Database, settings: Settings, invitation: ConsentInvitation, answer: Answer
-):  # type: ignore[no-untyped-def]
-    return in_session(
-        database,
-        record_answer,
-        settings=settings,
-        now=NOW,
+) -> Any:
+    """An answer through the person's link, after they read the page it opens."""
+    assert invitation.id is not None
+    async with database.read_session() as session:
+        page = await load_consent_view(
+            session, settings=settings, invitation_id=invitation.id, nonce=invitation.nonce
+        )
+    given = LinkAnswer(
         invitation_id=invitation.id,
-        answer=answer,
-        channel=Channel.LINK,
-        text_shown=SHOWN,
-        expected_nonce=invitation.nonce,
+        nonce=invitation.nonce,
+        text_sha256_seen=page.information.sha256,
+        decision=answer.value,
     )
+    return await in_session(database, answer_through_link, settings=settings, now=NOW, given=given)
 
 
 async def test_cancelling_while_an_answer_is_recorded_never_deadlocks(
@@ -193,7 +196,9 @@ async def test_a_parent_added_during_approval_is_asked(
         details=STEPFATHER,
     )
     if approve_first:
-        results = await race(pause_audit_in(monkeypatch, "service.usecases.moves"), approve, add)
+        results = await race(
+            pause_audit_in(monkeypatch, "service.usecases.steps.moves"), approve, add
+        )
     else:
         results = await race(
             pause_audit_in(monkeypatch, "service.usecases.family_members"), add, approve
@@ -290,7 +295,7 @@ async def test_two_approvals_at_once_ask_the_family_once(
     world = await build_world(database)
     qa = await qa_id(database, world)
     request_id = await submitted_request(database, settings, world, NOW)
-    pause = pause_audit_in(monkeypatch, "service.usecases.moves")
+    pause = pause_audit_in(monkeypatch, "service.usecases.steps.moves")
     first, second = await race(
         pause,
         in_session(

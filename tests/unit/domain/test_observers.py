@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from service.domain.allowed_now import check_before_conference
 from service.domain.errors import (
     AcknowledgementMissing,
     ConferenceAlreadyTaken,
@@ -12,7 +13,6 @@ from service.domain.errors import (
 )
 from service.domain.observers import (
     check_acknowledged,
-    check_before_conference,
     check_conference_time,
     check_observer_capacity,
 )

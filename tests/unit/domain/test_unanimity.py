@@ -4,13 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from service.domain.consent import (
-    Answer,
-    ConsentOutcome,
-    check_can_answer,
-    consent_outcome,
-    event_for_outcome,
-)
+from service.domain.allowed_now import check_can_answer
+from service.domain.consent import Answer, ConsentOutcome, consent_outcome, event_for_outcome
 from service.domain.errors import ConsentClosed
 from service.domain.states import RequestEvent, RequestStatus
 

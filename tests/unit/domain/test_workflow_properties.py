@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from service.domain.allowed_now import check_can_answer
 from service.domain.consent import (
     Answer,
     ConsentOutcome,
     FamilyMemberFacts,
-    check_can_answer,
     consent_outcome,
     event_for_outcome,
     require_someone_to_ask,

@@ -1,0 +1,166 @@
+"""What became of the emails in a request's record: each family link, calendar invites, clearing."""
+
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from notifications.outbox import DeliveryStatus
+from service.domain.times import format_moment
+from service.record.load import RequestRecord
+from service.store.record_queries import EmailState
+
+
+class Mark(StrEnum):
+    """How a step is drawn: done, needing attention now, stopped or failed, or still to come."""
+
+    DONE = "done"
+    CURRENT = "current"
+    STOPPED = "stopped"
+    TO_COME = "to_come"
+
+
+# The audit actions that email a family member their link, and the templates that carry them.
+LINK_EMAILS = {
+    "invitation_sent": "family_invitation",
+    "link_reissued": "family_invitation",
+    "reminder_sent": "family_reminder",
+    "family_told_of_move": "family_conference_moved",
+}
+CALENDAR_TEMPLATES = ("calendar_invite", "calendar_cancel")
+_RECIPIENTS = {"qa": "the QA Service mailbox", "observer": "the observer"}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One sentence about an email's delivery and how it marks its step."""
+
+    sentence: str
+    mark: Mark
+
+
+def tries_so_far(attempts: int) -> str:
+    """'1 try so far', '3 tries so far'."""
+    return f"{attempts} {'try' if attempts == 1 else 'tries'} so far"
+
+
+def delivery(
+    email: EmailState | None, *, to_reader: bool = False, person: str | None = None
+) -> Delivery:
+    """Where an email is: sent, could not be delivered, trying again, or never sent.
+
+    `person` names who QA should ask in person instead when it could not be delivered.
+    """
+    if email is None:
+        return Delivery(
+            "No email was sent: there was no email address to send it to.", Mark.STOPPED
+        )
+    status = DeliveryStatus(email.status)
+    if status is DeliveryStatus.SENT and email.sent_at is not None:
+        return Delivery(f"Email sent on {format_moment(email.sent_at)}.", Mark.DONE)
+    if status is DeliveryStatus.PERMANENT_FAILURE:
+        if to_reader:
+            return Delivery("The email could not be delivered.", Mark.STOPPED)
+        return Delivery(
+            f"The email could not be delivered: ask {person or 'them'} in person.", Mark.STOPPED
+        )
+    if not email.attempts:
+        return Delivery("The email is waiting to be sent.", Mark.CURRENT)
+    if status is DeliveryStatus.SENDING:
+        return Delivery(f"The email is being sent ({tries_so_far(email.attempts)}).", Mark.CURRENT)
+    return Delivery(
+        f"The email has not gone yet: trying again, {tries_so_far(email.attempts)}.",
+        Mark.CURRENT,
+    )
+
+
+def latest_link_email(emails: list[EmailState], address: str | None) -> EmailState | None:
+    """The newest email that carried a family member their link, to this address."""
+    if not address:
+        return None
+    return max(
+        (
+            email
+            for email in emails
+            if email.recipient_role == "family"
+            and email.to_address.lower() == address.lower()
+            and any(email.template.startswith(kind) for kind in LINK_EMAILS.values())
+        ),
+        key=lambda email: email.id,
+        default=None,
+    )
+
+
+def link_emails_by_entry(record: RequestRecord) -> dict[int, EmailState | None]:
+    """The email each link-sending audit entry put in the outbox, or None when none went.
+
+    The outbox row carries no invitation id, but each is written in the same transaction as its
+    audit entry, so the n-th entry to an address matches the n-th email of that kind to it.
+    """
+    queues: dict[tuple[str, str], deque[EmailState]] = defaultdict(deque)
+    for email in record.emails:
+        for kind in set(LINK_EMAILS.values()):
+            if email.recipient_role == "family" and email.template.startswith(kind):
+                queues[(kind, email.to_address.lower())].append(email)
+    matched: dict[int, EmailState | None] = {}
+    for entry in record.entries:
+        prefix = LINK_EMAILS.get(entry.action)
+        if prefix is None or entry.id is None:
+            continue
+        member = record.member_of_entry(entry)
+        queue = queues.get((prefix, (member.email or "").lower())) if member else None
+        matched[entry.id] = queue.popleft() if queue else None
+    return matched
+
+
+@dataclass(frozen=True)
+class EmailGroup:
+    """Emails sent together: a calendar invite or cancellation to QA and the observer."""
+
+    template: str
+    emails: list[EmailState]
+
+    @property
+    def title(self) -> str:
+        """The step's title."""
+        if self.template == "calendar_cancel":
+            return "Calendar invite cancelled"
+        return "Calendar invite sent"
+
+    def lines(self) -> tuple[str, ...]:
+        """One sentence per recipient."""
+        lines = []
+        for email in self.emails:
+            sentence = delivery(email).sentence
+            recipient = _RECIPIENTS.get(email.recipient_role, email.recipient_role)
+            lines.append(f"To {recipient}: {sentence[0].lower()}{sentence[1:]}")
+        return tuple(lines)
+
+    @property
+    def mark(self) -> Mark:
+        """Stopped if any failed, current while any is still on its way, otherwise done."""
+        marks = {delivery(email).mark for email in self.emails}
+        for mark in (Mark.STOPPED, Mark.CURRENT):
+            if mark in marks:
+                return mark
+        return Mark.DONE
+
+
+def calendar_groups(record: RequestRecord) -> list[EmailGroup]:
+    """Calendar emails grouped by the moment they were written."""
+    groups: dict[tuple[str, datetime], list[EmailState]] = defaultdict(list)
+    for email in record.emails:
+        if email.template in CALENDAR_TEMPLATES:
+            groups[(email.template, email.created_at)].append(email)
+    return [EmailGroup(template, emails) for (template, _), emails in groups.items()]
+
+
+def cleared_groups(record: RequestRecord, *, address: str | None) -> dict[datetime, int]:
+    """How many emails had their bodies cleared at each moment (only to `address` if given)."""
+    counts: dict[datetime, int] = defaultdict(int)
+    for email in record.emails:
+        if email.bodies_cleared_at is None:
+            continue
+        if address is None or email.to_address.lower() == address.lower():
+            counts[email.bodies_cleared_at] += 1
+    return dict(counts)

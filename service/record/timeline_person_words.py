@@ -1,0 +1,80 @@
+"""The timeline's words for steps about one family member: asked, answered, no longer asked."""
+
+from service.record.timeline_emails import Mark
+from service.record.timeline_step import EntryWords, Step, title_case
+
+_WORDING = {"adult": "the words for adults", "young_person": "the words for young people"}
+_ANSWER = {"yes": "yes", "no": "no"}
+_FINGERPRINT_SHOWN = 12
+
+
+def invitation_words(step: Step) -> EntryWords:
+    sentence, mark = step.email_line()
+    wording = _WORDING.get(str(step.details.get("wording")), "")
+    if step.entry.action == "link_reissued":
+        title = f"A new link was emailed to {step.who()}"
+        lines: tuple[str, ...] = ("Every earlier link stopped working.", sentence)
+    elif step.entry.action == "reminder_sent":
+        title, lines = f"A reminder was emailed to {step.who()}", (sentence,)
+    elif step.entry.action == "family_told_of_move":
+        title = f"{step.who()} {'were' if step.about_reader else 'was'} told the new date and time"
+        lines = ("The same link still works, and any answer given stands.", sentence)
+    else:
+        title = f"{step.who()} {'were' if step.about_reader else 'was'} asked by email"
+        lines = (f"The invitation used {wording}." if wording else "", sentence)
+    return EntryWords(title_case(title), tuple(line for line in lines if line), mark)
+
+
+def in_person_words(step: Step) -> EntryWords:
+    wording = _WORDING.get(str(step.details.get("wording")), "")
+    they = "you are" if step.about_reader else "they are"
+    lines: tuple[str, ...] = (f"No email: {they} not to be contacted by email.",)
+    if wording:
+        lines += (f"The information is read out in {wording}.",)
+    return EntryWords(title_case(f"{step.who()} to be asked in person"), lines)
+
+
+def not_asked_words(step: Step) -> EntryWords:
+    reason = step.details.get("reason") or "no reason was recorded"
+    verb = "were" if step.about_reader else "was"
+    return EntryWords(title_case(f"{step.who()} {verb} not asked"), (f"Why: {reason}.",))
+
+
+def answer_words(step: Step) -> EntryWords:
+    answer = step.matches.answers.get(step.entry.id or 0)
+    said = _ANSWER.get(str(step.details.get("answer")), str(step.details.get("answer")))
+    mine = step.about_reader
+    if step.entry.action == "answer_changed":
+        title = f"{step.who()} changed {'your' if mine else 'their'} answer to {said}"
+    else:
+        title = f"{step.who()} said {said}"
+    their, they = ("your", "You") if mine else ("their", "They")
+    channel = str(step.details.get("channel"))
+    recorder = step.record.staff_name(answer.recorded_by_id if answer else None) or "the QA Service"
+    how = {
+        "link": f"Through {their} own email link.",
+        "in_person": f"In person, recorded by {recorder}.",
+        "phone": f"By phone, recorded by {recorder}.",
+    }.get(channel, f"Channel: {channel}.")
+    fingerprint = str(step.details.get("text_sha256", ""))[:_FINGERPRINT_SHOWN]
+    lines = [
+        how,
+        f"{they} were shown version {step.details.get('text_version')} of the information "
+        f"(its SHA-256 fingerprint begins {fingerprint}).",
+    ]
+    if answer is not None and answer.comment:
+        lines.append(f"{title_case(their)} comment: “{answer.comment}”")
+    return EntryWords(title_case(title), tuple(lines))
+
+
+def ended_words(step: Step) -> EntryWords:
+    verb = "were" if step.about_reader else "was"
+    if step.details.get("reason") == "removed":
+        why = "Removed from the family list by the QA Service, as added by mistake."
+    else:
+        why = "The QA Service corrected their details: they no longer need to be asked."
+    kept = step.details.get("answer_kept")
+    lines: tuple[str, ...] = (why, "Their link stopped working.")
+    if kept:
+        lines += (f"What they had answered ({kept}) stays in the record but no longer counts.",)
+    return EntryWords(title_case(f"{step.who()} {verb} no longer asked"), lines, Mark.STOPPED)

@@ -1,0 +1,93 @@
+"""One audited step as the timeline reads it: the entry, its details and who it is about."""
+
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any
+
+from service.record.load import RequestRecord, entry_details
+from service.record.timeline_emails import Mark, delivery
+from service.store.record_queries import EmailState
+from service.store.tables import AuditEntry, ConsentAnswer, FamilyMember
+
+
+@dataclass(frozen=True)
+class EntryWords:
+    """The title, sentences and mark of one audited step."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+    mark: Mark = Mark.DONE
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The email and the answer row that go with each audit entry, by entry id."""
+
+    emails: dict[int, EmailState | None]
+    answers: dict[int, ConsentAnswer]
+
+
+def answers_by_entry(record: RequestRecord) -> dict[int, ConsentAnswer]:
+    """The answer row each answer entry recorded: both are written in one transaction, in order."""
+    queues: dict[int, deque[ConsentAnswer]] = defaultdict(deque)
+    for answer in record.answers:
+        queues[answer.invitation_id].append(answer)
+    matched: dict[int, ConsentAnswer] = {}
+    for entry in record.entries:
+        if entry.action in ("answer_given", "answer_changed") and entry.id is not None:
+            queue = queues.get(entry_details(entry).get("invitation_id", 0))
+            if queue:
+                matched[entry.id] = queue.popleft()
+    return matched
+
+
+@dataclass(frozen=True)
+class Step:
+    """One audit entry with what the words need: its record, details, person and reader."""
+
+    record: RequestRecord
+    entry: AuditEntry
+    details: dict[str, Any]
+    member: FamilyMember | None
+    reader_member_id: int | None
+    matches: Matches
+
+    @property
+    def for_reader(self) -> bool:
+        return self.reader_member_id is not None
+
+    @property
+    def about_reader(self) -> bool:
+        return self.member is not None and self.member.id == self.reader_member_id
+
+    def who(self) -> str:
+        if self.about_reader:
+            return "you"
+        if self.member is None:
+            return "a family member"
+        return f"{self.member.name} ({self.member.relationship})"
+
+    def by(self) -> str:
+        kind, name = self.entry.actor_kind, self.record.staff_name(self.entry.actor_id)
+        if kind == "qa":
+            return f"{name} (QA Service)" if name else "the QA Service"
+        if kind == "trainee":
+            return f"{name}, the trainee" if name else "the trainee"
+        if kind == "family":
+            return "the family member"
+        if kind == "admin":
+            return f"{name}, an administrator" if name else "an administrator"
+        return "the service, automatically"
+
+    def email_line(self) -> tuple[str, Mark]:
+        sent = delivery(
+            self.matches.emails.get(self.entry.id or 0),
+            to_reader=self.for_reader,
+            person=self.member.name if self.member else None,
+        )
+        return sent.sentence, sent.mark
+
+
+def title_case(text: str) -> str:
+    """The text with its first letter made a capital (names keep their own capitals)."""
+    return text[0].upper() + text[1:]

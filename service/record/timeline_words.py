@@ -1,0 +1,205 @@
+"""Each audited step in plain words, for QA (with names) or for the family member it is about."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from service.domain.times import format_moment
+from service.record.load import RequestRecord, entry_details
+from service.record.timeline_emails import Mark
+from service.record.timeline_person_words import (
+    answer_words,
+    ended_words,
+    in_person_words,
+    invitation_words,
+    not_asked_words,
+)
+from service.record.timeline_step import (
+    EntryWords,
+    Matches,
+    Step,
+    answers_by_entry,
+    title_case,
+)
+from service.store.tables import AuditEntry
+
+__all__ = ["ABOUT_ONE_PERSON", "EntryWords", "Matches", "answers_by_entry", "describe_entry"]
+
+# Steps about one family member: a family member's own copy keeps only those about them.
+ABOUT_ONE_PERSON = frozenset(
+    {
+        "family_member_not_asked",
+        "invitation_sent",
+        "family_member_to_ask_in_person",
+        "link_reissued",
+        "reminder_sent",
+        "answer_given",
+        "answer_changed",
+        "record_exported",
+        "family_told_of_move",
+        "invitation_ended",
+    }
+)
+
+
+def _moment(value: object) -> str:
+    try:
+        return format_moment(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _asked(step: Step) -> EntryWords:
+    request = step.record.row.request
+    return EntryWords(
+        f"{step.record.row.trainee.name} asked to observe",
+        (
+            f"{request.role}, {request.organisation}.",
+            "They promised to keep what they see and hear confidential (statement version "
+            f"{step.details.get('confidentiality_statement_version', '?')}).",
+        ),
+    )
+
+
+def _undeliverable(step: Step) -> EntryWords:
+    person = step.member
+    if person is None:
+        return EntryWords(
+            "An email to the family could not be delivered: QA was told, to ask in person",
+            (),
+            Mark.STOPPED,
+        )
+    tries = step.details.get("attempts")
+    why = f"It was tried {tries} times." if isinstance(tries, int) and tries > 1 else ""
+    lines = tuple(
+        line for line in (why, f"The QA Service was told: ask {person.name} in person.") if line
+    )
+    return EntryWords(f"An email to {step.who()} could not be delivered", lines, Mark.STOPPED)
+
+
+def _simple(
+    title: str, reader_title: str | None = None, mark: Mark = Mark.DONE
+) -> Callable[[Step], EntryWords]:
+    def words(step: Step) -> EntryWords:
+        shown = reader_title if step.for_reader and reader_title else title
+        return EntryWords(shown.format(by=step.by()), (), mark)
+
+    return words
+
+
+def _declined(step: Step) -> EntryWords:
+    lines: tuple[str, ...] = (
+        () if step.for_reader else (f"Reason given to the trainee: {step.details.get('reason')}",)
+    )
+    return EntryWords(f"Declined by {step.by()}", lines, Mark.STOPPED)
+
+
+def _rescheduled(step: Step) -> EntryWords:
+    moved = f"From {_moment(step.details.get('from'))} to {_moment(step.details.get('to'))}."
+    return EntryWords(f"The conference was moved by {step.by()}", (moved,))
+
+
+def _chair_missing(step: Step) -> EntryWords:
+    waiting = step.record.row.request.status == "confirmed"
+    return EntryWords(
+        "The chair's check was not recorded after the conference",
+        ("The QA Service was reminded to record it.",),
+        Mark.CURRENT if waiting else Mark.DONE,
+    )
+
+
+def _conference_cancelled(step: Step) -> EntryWords:
+    if step.entry.request_id is None:
+        return EntryWords(f"The conference was cancelled by {step.by()}", (), Mark.STOPPED)
+    return EntryWords("The request closed because the conference was cancelled", (), Mark.STOPPED)
+
+
+def _exported(step: Step) -> EntryWords:
+    if step.details.get("form") != "family_member":
+        return EntryWords(f"A full copy of the record was made by {step.by()}")
+    return EntryWords(title_case(f"A copy of the record was made for {step.who()} by {step.by()}"))
+
+
+_WORDS: dict[str, Callable[[Step], EntryWords]] = {
+    "asked_to_observe": _asked,
+    "approve": _simple(
+        "Approved by {by}: the family is asked", "The QA Service agreed to ask the family"
+    ),
+    "decline": _declined,
+    "family_member_not_asked": not_asked_words,
+    "invitation_sent": invitation_words,
+    "link_reissued": invitation_words,
+    "reminder_sent": invitation_words,
+    "family_member_to_ask_in_person": in_person_words,
+    "answer_given": answer_words,
+    "answer_changed": answer_words,
+    "everyone_agreed": _simple(
+        "Everyone asked agreed: the observation goes ahead", "The observation was arranged"
+    ),
+    # A family member's copy never says why it stopped: that would tell them what others said.
+    "someone_refused": _simple(
+        "Not going ahead: someone said no", "The observation is not going ahead", Mark.STOPPED
+    ),
+    "deadline_passed": _simple(
+        "Closed at the deadline: not everyone had answered",
+        "The request closed without the observation going ahead",
+        Mark.STOPPED,
+    ),
+    "withdraw": _simple("Withdrawn by {by}", "The request was withdrawn", Mark.STOPPED),
+    "family_told_of_move": invitation_words,
+    "invitation_ended": ended_words,
+    "new_person_to_ask": _simple(
+        "Asking the family again: someone who must be asked was added (by {by})",
+        "The family is being asked again",
+        Mark.CURRENT,
+    ),
+    # Like "someone_refused": a family member's copy never says why it stopped.
+    "family_said_no_elsewhere": _simple(
+        "Not going ahead: someone in the family said no to an observer at this conference",
+        "The observation is not going ahead",
+        Mark.STOPPED,
+    ),
+    "conference_closed_after_no": _simple(
+        "The conference is closed to observers for good: nobody in the family is asked again",
+        None,
+        Mark.STOPPED,
+    ),
+    "conference_cancelled": _conference_cancelled,
+    "conference_rescheduled": _rescheduled,
+    "chair_confirmed_observed": _simple(
+        "Chair's check: the family agreed again, and the trainee observed (recorded by {by})"
+    ),
+    "chair_family_withdrew": _simple(
+        "Chair's check: the family withdrew at the start (recorded by {by})", None, Mark.STOPPED
+    ),
+    "chair_check_missing": _chair_missing,
+    "record_exported": _exported,
+    # The entry names the email, not the person, so a family member's copy leaves it out.
+    "family_email_undeliverable": _undeliverable,
+}
+_FOR_QA_ONLY = frozenset(
+    {"chair_check_missing", "family_email_undeliverable", "conference_closed_after_no"}
+)
+
+
+def describe_entry(
+    record: RequestRecord, entry: AuditEntry, *, matches: Matches, reader_member_id: int | None
+) -> EntryWords | None:
+    """The step in words, or None when a family member's copy leaves it out."""
+    step = Step(
+        record,
+        entry,
+        entry_details(entry),
+        record.member_of_entry(entry),
+        reader_member_id,
+        matches,
+    )
+    words = _WORDS.get(entry.action)
+    if step.for_reader and (
+        words is None
+        or entry.action in _FOR_QA_ONLY
+        or (entry.action in ABOUT_ONE_PERSON and not step.about_reader)
+    ):
+        return None
+    if words is None:
+        return EntryWords(f"Recorded: {entry.action.replace('_', ' ')}", (f"By {step.by()}.",))
+    return words(step)

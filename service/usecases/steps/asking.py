@@ -1,0 +1,129 @@
+"""Shared step: asking one family member about one request, by email link or in person."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from service.audit import append_audit
+from service.domain.consent import AskDecision, FamilyMemberFacts, wording_for
+from service.domain.states import Actor
+from service.domain.times import london_day
+from service.links import new_nonce
+from service.settings import Settings
+from service.store.tables import (
+    Conference,
+    ConsentInvitation,
+    FamilyMember,
+    ObservationRequest,
+    StaffUser,
+)
+from service.usecases.steps.mail import send_family_link
+
+
+def family_facts(member: FamilyMember) -> FamilyMemberFacts:
+    """What the domain needs to know to decide whether and how a person is asked."""
+    assert member.id is not None
+    return FamilyMemberFacts(
+        member_id=member.id,
+        is_child=member.is_child,
+        has_parental_responsibility=member.has_parental_responsibility,
+        sufficient_understanding=member.sufficient_understanding,
+        date_of_birth=member.date_of_birth,
+        contact_by_email=member.contact_by_email and bool(member.email),
+    )
+
+
+async def current_family(session: AsyncSession, *, conference_id: int) -> list[FamilyMember]:
+    """The family members QA listed for a conference, less those removed, in the order added."""
+    rows = await session.scalars(
+        select(FamilyMember)
+        .where(
+            col(FamilyMember.conference_id) == conference_id,
+            col(FamilyMember.removed_at).is_(None),
+        )
+        .order_by(col(FamilyMember.id))
+        .execution_options(populate_existing=True)
+    )
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class AskingContext:
+    """The request a family member is asked about, and what their email needs to say."""
+
+    settings: Settings
+    now: datetime
+    qa_user_id: int
+    request: ObservationRequest
+    conference: Conference
+    observer: StaffUser
+    deadline: datetime
+
+
+async def ask_family_member(
+    session: AsyncSession,
+    *,
+    context: AskingContext,
+    member: FamilyMember,
+    decision: AskDecision,
+    invitation: ConsentInvitation | None = None,
+) -> ConsentInvitation:
+    """Make (or reopen) a person's invitation with a fresh link, record it, email it if allowed."""
+    request, conference, now = context.request, context.conference, context.now
+    wording = wording_for(
+        is_child=member.is_child, date_of_birth=member.date_of_birth, day=london_day(now)
+    )
+    if invitation is None:
+        assert request.id is not None and member.id is not None
+        invitation = ConsentInvitation(
+            request_id=request.id,
+            family_member_id=member.id,
+            nonce=new_nonce(),
+            wording=wording.value,
+            ask_in_person=decision.ask_in_person,
+            created_at=now,
+        )
+        session.add(invitation)
+    else:
+        # Asked again after their invitation ended: a new link, and earlier answers no longer
+        # count, so they are asked afresh.
+        invitation.nonce = new_nonce()
+        invitation.wording = wording.value
+        invitation.ask_in_person = decision.ask_in_person
+        invitation.current_answer = None
+        invitation.answered_at = None
+        invitation.ended_at = None
+        invitation.ended_reason = None
+    await session.flush()
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.QA.value,
+        actor_id=context.qa_user_id,
+        action="family_member_to_ask_in_person" if decision.ask_in_person else "invitation_sent",
+        request_id=request.id,
+        conference_id=conference.id,
+        details={
+            "invitation_id": invitation.id,
+            "family_member_id": member.id,
+            "reason": decision.reason,
+            "wording": wording.value,
+        },
+    )
+    if not decision.ask_in_person and member.email:
+        await send_family_link(
+            session,
+            settings=context.settings,
+            now=now,
+            purpose="invitation",
+            invitation=invitation,
+            member=member,
+            request=request,
+            conference=conference,
+            observer=context.observer,
+            deadline=context.deadline,
+        )
+    return invitation

@@ -1,0 +1,76 @@
+"""Shared step: telling the people being asked that the conference has moved."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from service.audit import append_audit
+from service.domain.states import Actor
+from service.domain.times import format_moment
+from service.links import consent_url
+from service.settings import Settings
+from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
+from service.usecases.steps.mail import send_email
+
+
+async def tell_family_conference_moved(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    request: ObservationRequest,
+    conference: Conference,
+    deadline: datetime,
+) -> int:
+    """Email each person still asked the new date and time with their same link; returns how many.
+
+    Their answer stands. People asked in person are told by QA, who sees them on the request.
+    """
+    rows = await session.execute(
+        select(ConsentInvitation, FamilyMember)
+        .join(FamilyMember, col(FamilyMember.id) == col(ConsentInvitation.family_member_id))
+        .where(
+            col(ConsentInvitation.request_id) == request.id,
+            col(ConsentInvitation.ended_at).is_(None),
+            col(ConsentInvitation.ask_in_person).is_(False),
+        )
+        .order_by(col(ConsentInvitation.id))
+    )
+    told = 0
+    for invitation, member in rows:
+        if not member.email or not member.contact_by_email:
+            continue
+        assert invitation.id is not None
+        await send_email(
+            session,
+            settings=settings,
+            now=now,
+            template="family_conference_moved",
+            recipient_role="family",
+            to_address=member.email,
+            request_id=request.id,
+            context={
+                "recipient_name": member.name,
+                "conference_when": format_moment(conference.starts_at),
+                "venue": conference.venue,
+                "answer": invitation.current_answer,
+                "answer_by": format_moment(deadline),
+                "consent_url": consent_url(
+                    settings, invitation_id=invitation.id, nonce=invitation.nonce
+                ),
+            },
+        )
+        await append_audit(
+            session,
+            now=now,
+            actor_kind=Actor.SYSTEM.value,
+            actor_id=None,
+            action="family_told_of_move",
+            request_id=request.id,
+            conference_id=conference.id,
+            details={"invitation_id": invitation.id, "family_member_id": member.id},
+        )
+        told += 1
+    return told

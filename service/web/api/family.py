@@ -1,0 +1,95 @@
+"""The JSON API for the family members QA lists: add, correct, remove (QA only)."""
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from service.store.tables import FamilyMember
+from service.usecases.family_members import (
+    FamilyMemberDetails,
+    add_family_member,
+    remove_family_member,
+    update_family_member,
+)
+from service.web.api.schemas import (
+    CreatedOut,
+    ErrorOut,
+    FamilyMemberIn,
+    FamilyMemberOut,
+    FamilyMemberPatchIn,
+)
+from service.web.deps import ApiQaDep, NowDep, SettingsDep, WriteSessionDep
+from service.web.http.fields import IdPath
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422, 429)
+}
+router = APIRouter(prefix="/api/v1", responses=_ERRORS, tags=["family"])
+
+
+def _member_out(member: FamilyMember) -> FamilyMemberOut:
+    assert member.id is not None
+    return FamilyMemberOut.model_validate(member, from_attributes=True)
+
+
+@router.post(
+    "/conferences/{conference_id}/family-members", status_code=201, response_model=CreatedOut
+)
+async def create_family_member(
+    conference_id: IdPath,
+    body: FamilyMemberIn,
+    user: ApiQaDep,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> CreatedOut:
+    """QA lists a family member; while the family is being asked, they are asked too."""
+    member = await add_family_member(
+        session,
+        settings=settings,
+        now=now,
+        qa_user_id=user.id or 0,
+        conference_id=conference_id,
+        details=FamilyMemberDetails(**body.model_dump()),
+    )
+    return CreatedOut(id=member.id or 0)
+
+
+@router.patch("/family-members/{family_member_id}", response_model=FamilyMemberOut)
+async def correct_family_member(
+    family_member_id: IdPath,
+    body: FamilyMemberPatchIn,
+    user: ApiQaDep,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> FamilyMemberOut:
+    """QA corrects a family member; only the fields sent change."""
+    member = await update_family_member(
+        session,
+        settings=settings,
+        now=now,
+        qa_user_id=user.id or 0,
+        family_member_id=family_member_id,
+        changes=body.model_dump(exclude_unset=True),
+    )
+    return _member_out(member)
+
+
+@router.delete("/family-members/{family_member_id}", status_code=204)
+async def delete_family_member(
+    family_member_id: IdPath,
+    user: ApiQaDep,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """QA removes a person added by mistake: their link stops, their answers stay on record."""
+    await remove_family_member(
+        session,
+        settings=settings,
+        now=now,
+        qa_user_id=user.id or 0,
+        family_member_id=family_member_id,
+    )
+    return Response(status_code=204)

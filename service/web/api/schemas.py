@@ -1,0 +1,170 @@
+"""JSON bodies of the API, kept apart from the `table=True` models."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from service.web.http.fields import EmailText, LongText, RecordId, Reference, ShortText, Venue
+
+
+class ApiModel(BaseModel):
+    """Unknown fields are refused, so a typo is an error rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(BaseModel):
+    """A refusal, in one plain sentence."""
+
+    detail: str
+
+
+class TokenIn(ApiModel):
+    email: EmailText
+    password: str = Field(min_length=1, max_length=200)
+    # The six digits from the authenticator app, or a recovery code, for an account with a
+    # second factor.
+    one_time_code: str | None = Field(default=None, min_length=6, max_length=20)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+    expires_at: AwareDatetime
+
+
+class ConferenceIn(ApiModel):
+    reference: Reference
+    kind: Literal["initial", "review"]
+    starts_at: AwareDatetime
+    duration_minutes: int = Field(ge=15, le=480)
+    venue: Venue
+    open_to_observers: bool
+
+
+class ConferenceRescheduleIn(ApiModel):
+    starts_at: AwareDatetime
+    venue: Venue | None = None
+    confirm_short_notice: bool = False
+
+
+class ConferencePublicOut(BaseModel):
+    """What a trainee may know of a conference: nothing about the family."""
+
+    id: int
+    reference: str
+    kind: str
+    starts_at: AwareDatetime
+    duration_minutes: int
+    venue: str
+
+
+class ConferenceOut(ConferencePublicOut):
+    open_to_observers: bool
+    cancelled: bool
+    family_said_no: bool
+
+
+class FamilyMemberIn(ApiModel):
+    name: ShortText
+    relationship: ShortText
+    email: EmailText | None = None
+    is_child: bool
+    date_of_birth: date | None = None
+    has_parental_responsibility: bool = False
+    sufficient_understanding: bool | None = None
+    understanding_judged_by: ShortText | None = None
+    contact_by_email: bool = True
+
+
+class FamilyMemberPatchIn(ApiModel):
+    """Only the fields given change; the rest stay as recorded."""
+
+    name: ShortText | None = None
+    relationship: ShortText | None = None
+    email: EmailText | None = None
+    is_child: bool | None = None
+    date_of_birth: date | None = None
+    has_parental_responsibility: bool | None = None
+    sufficient_understanding: bool | None = None
+    understanding_judged_by: ShortText | None = None
+    contact_by_email: bool | None = None
+
+
+class FamilyMemberOut(BaseModel):
+    id: int
+    conference_id: int
+    name: str
+    relationship: str
+    email: str | None
+    is_child: bool
+    date_of_birth: date | None
+    has_parental_responsibility: bool
+    sufficient_understanding: bool | None
+    understanding_judged_by: str | None
+    contact_by_email: bool
+
+
+class CreatedOut(BaseModel):
+    id: int
+
+
+class ObservationRequestIn(ApiModel):
+    conference_id: RecordId
+    role: ShortText
+    organisation: ShortText
+    purpose: LongText
+    supervisor_name: ShortText
+    supervisor_email: EmailText
+    confidentiality_acknowledged: bool
+
+
+class DeclineIn(ApiModel):
+    reason: LongText
+
+
+class ChairCheckIn(ApiModel):
+    outcome: Literal["observed", "family_withdrew"]
+
+
+class StatusOut(BaseModel):
+    id: int
+    status: str
+
+
+class RequestTraineeOut(BaseModel):
+    """The trainee's view: the outcome only, never who in the family said what."""
+
+    id: int
+    status: str
+    status_description: str
+    conference: ConferencePublicOut
+    role: str
+    organisation: str
+    purpose: str
+    created_at: AwareDatetime
+
+
+class FamilyAnswerOut(BaseModel):
+    family_member_id: int
+    name: str
+    relationship: str
+    asked_in_person: bool
+    answer: Literal["yes", "no"] | None
+    answered_at: AwareDatetime | None
+    # False once QA removed the person or changed their details so they need not be asked:
+    # their answer stays in the record but no longer counts.
+    still_asked: bool
+
+
+class RequestQaOut(RequestTraineeOut):
+    observer_name: str
+    observer_email: str
+    supervisor_name: str
+    supervisor_email: str
+    confidentiality_acknowledged: bool
+    consent_deadline: AwareDatetime
+    decline_reason: str | None
+    chair_check: str | None
+    family: list[FamilyAnswerOut]

@@ -1,0 +1,1 @@
+"""HTTP plumbing every route shares: body limits, headers, CSRF, errors, forms, rendering."""

@@ -1,0 +1,74 @@
+"""Rendering pages with what every page needs: the user, CSRF value, navigation, contacts."""
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from service.settings import Settings
+from service.store.tables import StaffUser
+from service.web.http.csrf import csrf_value_for, set_csrf_cookie_if_new
+from service.web.pages.staff.session import idle_timing
+
+_NAVIGATION: dict[str, list[tuple[str, str]]] = {
+    "trainee": [("/trainee", "Conferences and your requests")],
+    "qa": [("/qa", "Requests"), ("/qa/conferences", "Conferences")],
+    "admin": [
+        ("/admin", "Staff accounts"),
+        ("/admin/sessions", "Who is signed in"),
+        ("/admin/integrations", "Integration tokens"),
+    ],
+}
+
+
+def _navigation(user: StaffUser | None, path: str) -> list[dict[str, object]]:
+    if user is None:
+        return []
+    return [
+        {"href": href, "text": text, "active": path == href or path.startswith(f"{href}/")}
+        for href, text in _NAVIGATION.get(user.role, [])
+    ]
+
+
+def render_page(request: Request, template: str, *, status: int = 200, **context: Any) -> Response:
+    """Render a page template inside the service's layout."""
+    settings: Settings = request.app.state.settings
+    user: StaffUser | None = getattr(request.state, "user", None)
+    now = request.app.state.clock()
+    values: dict[str, Any] = {
+        "signed_in_user": user,
+        "idle_timing": idle_timing(
+            getattr(request.state, "staff_session", None), now, settings.session_idle_seconds
+        ),
+        "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "csrf_token": csrf_value_for(request),
+        "nav_items": _navigation(user, request.url.path),
+        "qa_service_name": settings.qa_service_name,
+        "qa_service_phone": settings.qa_service_phone,
+        "qa_service_email": settings.qa_mailbox,
+        "is_development": settings.is_development,
+        **context,
+    }
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, values, status_code=status
+    )
+    set_csrf_cookie_if_new(request, response, secure=not settings.is_development)
+    return response
+
+
+def render_error_page(request: Request, status: int, message: str) -> Response:
+    """The calm page shown for anything that went wrong."""
+    titles = {
+        403: "You cannot do this",
+        404: "Page not found",
+        409: "This cannot be done now",
+        422: "There is a problem",
+        429: "Too many attempts",
+    }
+    return render_page(
+        request,
+        "pages/error.html",
+        status=status,
+        page_title=titles.get(status, "Sorry, there is a problem"),
+        message=message,
+    )

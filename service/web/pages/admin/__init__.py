@@ -1,0 +1,1 @@
+"""The administrator's pages: accounts, sessions, integration tokens."""

@@ -1,0 +1,1 @@
+"""The family's pages, reached only through a signed link."""

@@ -1,0 +1,97 @@
+"""What the QA pages share: id paths, status tags, and errors shown the GOV.UK way."""
+
+from contextlib import AbstractAsyncContextManager
+
+from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
+
+from service.domain.errors import DomainError
+from service.domain.states import RequestStatus
+from service.store.tables import StaffUser
+from service.web.deps import get_database
+from service.web.http.errors import status_for
+from service.web.http.forms import FieldError
+
+NO_FIELD = ""  # an error about the whole action rather than one field: the summary only
+
+_STATUS_TAGS: dict[RequestStatus, tuple[str, str]] = {
+    RequestStatus.SUBMITTED: ("Waiting for your decision", "govuk-tag--blue"),
+    RequestStatus.SEEKING_CONSENT: ("Asking the family", "govuk-tag--light-blue"),
+    RequestStatus.CONFIRMED: ("Going ahead", "govuk-tag--green"),
+    RequestStatus.COMPLETED: ("Observed", "govuk-tag--grey"),
+    RequestStatus.DECLINED: ("Declined", "govuk-tag--red"),
+    RequestStatus.NOT_GOING_AHEAD: ("Not going ahead", "govuk-tag--orange"),
+    RequestStatus.LAPSED: ("Lapsed: not everyone answered", "govuk-tag--yellow"),
+    RequestStatus.WITHDRAWN: ("Withdrawn", "govuk-tag--grey"),
+    RequestStatus.CANCELLED: ("Conference cancelled", "govuk-tag--grey"),
+}
+
+
+def status_tag(status: str) -> dict[str, str]:
+    """The govukTag parameters for a request status."""
+    text, classes = _STATUS_TAGS[RequestStatus(status)]
+    return {"text": text, "classes": classes}
+
+
+def qa_user_id(user: StaffUser) -> int:
+    """The signed-in QA officer's id (always set once the row is loaded)."""
+    assert user.id is not None
+    return user.id
+
+
+def fresh_read(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
+    """A new read session: on SQLite the page's own keeps the snapshot it began with, so after
+    a refusal (perhaps because someone else just acted) it could show the state before theirs."""
+    return get_database(request).read_session()
+
+
+def error_summary(errors: list[FieldError]) -> list[dict[str, str]]:
+    """The error summary's items; an error about no one field has no link."""
+    return [
+        {"text": e.text, "href": e.href} if e.field != NO_FIELD else {"text": e.text}
+        for e in errors
+    ]
+
+
+def field_messages(errors: list[FieldError]) -> dict[str, str]:
+    """The first message for each field, shown beside it."""
+    messages: dict[str, str] = {}
+    for error in errors:
+        if error.field != NO_FIELD:
+            messages.setdefault(error.field, error.text)
+    return messages
+
+
+def error_context(errors: list[FieldError]) -> dict[str, object]:
+    """The template values that show a list of errors."""
+    return {"errors": error_summary(errors), "field_errors": field_messages(errors)}
+
+
+def domain_field_error(error: DomainError, form_fields: dict[str, str] | None = None) -> FieldError:
+    """A domain refusal placed beside the input it names; `form_fields` maps the domain's
+    name for an input to the form's where they differ (a date split into day, month, year)."""
+    if error.field is None:
+        return FieldError(NO_FIELD, error.message)
+    return FieldError((form_fields or {}).get(error.field, error.field), error.message)
+
+
+def refusal_status(error: DomainError) -> int:
+    """409 when the state forbids the action, 422 when the input broke a rule."""
+    status = status_for(error)
+    return status if status in (409, 422) else 422
+
+
+def sort_errors(errors: list[FieldError], order: list[str]) -> list[FieldError]:
+    """Errors in the order their fields appear on the page."""
+    position = {name: index for index, name in enumerate(order)}
+    return sorted(errors, key=lambda e: position.get(e.field, len(order)))
+
+
+def raw_values(form: FormData, names: list[str], *, limit: int = 4000) -> dict[str, str]:
+    """What the person typed, to show again beside the errors."""
+    values: dict[str, str] = {}
+    for name in names:
+        value = form.get(name)
+        values[name] = value[:limit] if isinstance(value, str) else ""
+    return values

@@ -1,0 +1,292 @@
+"""QA's pages for the family members whose views are sought: add, correct, remove."""
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from service.domain.errors import DomainError, NotAllowed, NotFound
+from service.store.loading import load_conference
+from service.store.tables import Conference, FamilyMember
+from service.usecases.family_members import (
+    FamilyMemberDetails,
+    add_family_member,
+    remove_family_member,
+    update_family_member,
+)
+from service.web.deps import NowDep, PageQaDep, ReadSessionDep, SettingsDep, WriteSessionDep
+from service.web.http.csrf import CSRF_FIELD, require_csrf
+from service.web.http.errors import status_for
+from service.web.http.fields import IdPath
+from service.web.http.forms import FieldError, parse_form
+from service.web.http.rendering import render_page
+from service.web.pages.qa.common import (
+    NO_FIELD,
+    domain_field_error,
+    error_context,
+    fresh_read,
+    qa_user_id,
+    raw_values,
+    sort_errors,
+)
+from service.web.pages.qa.forms import (
+    FAMILY_FIELDS,
+    FAMILY_INPUTS,
+    FAMILY_MESSAGES,
+    FamilyMemberForm,
+    missing_child_judgement,
+    parse_date,
+    understanding,
+)
+
+router = APIRouter(prefix="/qa", include_in_schema=False)
+
+# The date of birth is asked for in three boxes; its message goes beside the first.
+_FORM_FIELDS = {"date_of_birth": "date_of_birth_day"}
+
+
+async def _member_at(session: Any, conference_id: int, family_member_id: int) -> FamilyMember:
+    """The family member, listed (and not removed) for this conference, or NotFound."""
+    member = await session.get(FamilyMember, family_member_id)
+    if member is None or member.removed_at is not None or member.conference_id != conference_id:
+        raise NotFound("There is no such family member.")
+    assert isinstance(member, FamilyMember)
+    return member
+
+
+def _family_form(
+    request: Request,
+    conference: Conference,
+    member: FamilyMember | None,
+    /,
+    *,
+    status: int = 200,
+    **extra: Any,
+) -> Response:
+    base = f"/qa/conferences/{conference.id}/family-members"
+    return render_page(
+        request,
+        "pages/qa/family_member_form.html",
+        status=status,
+        page_title=f"Change {member.name}'s details" if member else "Add a family member",
+        conference=conference,
+        member=member,
+        form_action=f"{base}/{member.id}/edit" if member else f"{base}/new",
+        submit_text="Save changes" if member else "Add family member",
+        **extra,
+    )
+
+
+def _values_of(member: FamilyMember) -> dict[str, str]:
+    """The form's boxes filled in with what is recorded."""
+    born = member.date_of_birth
+    judged = member.sufficient_understanding
+    return {
+        "name": member.name,
+        "relationship": member.relationship,
+        "email": member.email or "",
+        "child_or_adult": "child" if member.is_child else "adult",
+        "date_of_birth-day": str(born.day) if born else "",
+        "date_of_birth-month": str(born.month) if born else "",
+        "date_of_birth-year": str(born.year) if born else "",
+        "has_parental_responsibility": "yes" if member.has_parental_responsibility else "no",
+        "sufficient_understanding": "not_judged" if judged is None else ("yes" if judged else "no"),
+        "understanding_judged_by": member.understanding_judged_by or "",
+        "do_not_email": "" if member.contact_by_email else "yes",
+    }
+
+
+def _details(form: FamilyMemberForm, date_of_birth: date | None) -> FamilyMemberDetails:
+    return FamilyMemberDetails(
+        name=form.name,
+        relationship=form.relationship,
+        email=form.email,
+        is_child=form.child_or_adult == "child",
+        date_of_birth=date_of_birth,
+        has_parental_responsibility=form.has_parental_responsibility == "yes",
+        sufficient_understanding=understanding(form),
+        understanding_judged_by=form.understanding_judged_by,
+        contact_by_email=form.do_not_email is None,
+    )
+
+
+def _read_family_form(form: FormData) -> tuple[FamilyMemberDetails | None, list[FieldError]]:
+    parsed = parse_form(FamilyMemberForm, form, FAMILY_MESSAGES)
+    born = parse_date(form, "date_of_birth", what="the date of birth", required=False)
+    errors = parsed.errors + born.errors
+    if parsed.value is not None:
+        errors += missing_child_judgement(parsed.value)
+    if parsed.value is None or errors:
+        return None, errors
+    return _details(parsed.value, born.value if isinstance(born.value, date) else None), []
+
+
+@router.get("/conferences/{conference_id}/family-members/new")
+async def new_family_member_page(
+    request: Request, conference_id: IdPath, user: PageQaDep, session: ReadSessionDep
+) -> Response:
+    """The form to list a family member whose views will be sought."""
+    conference = await load_conference(session, conference_id)
+    return _family_form(request, conference, None, values={})
+
+
+@router.post("/conferences/{conference_id}/family-members/new")
+async def new_family_member(
+    request: Request,
+    conference_id: IdPath,
+    user: PageQaDep,
+    read: ReadSessionDep,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """Add a family member; while the family is being asked, they are asked too."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    conference = await load_conference(read, conference_id)
+    details, errors = _read_family_form(form)
+    if details is not None:
+        try:
+            await add_family_member(
+                session,
+                settings=settings,
+                now=now,
+                qa_user_id=qa_user_id(user),
+                conference_id=conference_id,
+                details=details,
+            )
+            url = f"/qa/conferences/{conference_id}?done=member_added"
+            return RedirectResponse(url, status_code=303)
+        except (NotFound, NotAllowed):
+            raise
+        except DomainError as error:
+            errors.append(domain_field_error(error, _FORM_FIELDS))
+    return _family_form(
+        request,
+        conference,
+        None,
+        status=422,
+        values=raw_values(form, FAMILY_INPUTS, limit=300),
+        **error_context(sort_errors(errors, FAMILY_FIELDS)),
+    )
+
+
+@router.get("/conferences/{conference_id}/family-members/{member_id}/edit")
+async def edit_family_member_page(
+    request: Request,
+    conference_id: IdPath,
+    member_id: IdPath,
+    user: PageQaDep,
+    session: ReadSessionDep,
+) -> Response:
+    """The form to correct a family member, filled in with what is recorded."""
+    member = await _member_at(session, conference_id, member_id)
+    conference = await load_conference(session, conference_id)
+    return _family_form(request, conference, member, values=_values_of(member))
+
+
+@router.post("/conferences/{conference_id}/family-members/{member_id}/edit")
+async def edit_family_member(
+    request: Request,
+    conference_id: IdPath,
+    member_id: IdPath,
+    user: PageQaDep,
+    read: ReadSessionDep,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """Save a correction; the family's invitations follow it."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    member = await _member_at(read, conference_id, member_id)
+    conference = await load_conference(read, conference_id)
+    details, errors = _read_family_form(form)
+    status = 422
+    if details is not None:
+        try:
+            await update_family_member(
+                session,
+                settings=settings,
+                now=now,
+                qa_user_id=qa_user_id(user),
+                family_member_id=member_id,
+                changes=asdict(details),
+            )
+            url = f"/qa/conferences/{conference_id}?done=member_changed"
+            return RedirectResponse(url, status_code=303)
+        except (NotFound, NotAllowed):
+            raise
+        except DomainError as error:
+            status = status_for(error)
+            errors.append(domain_field_error(error, _FORM_FIELDS))
+    return _family_form(
+        request,
+        conference,
+        member,
+        status=status,
+        values=raw_values(form, FAMILY_INPUTS, limit=300),
+        **error_context(sort_errors(errors, FAMILY_FIELDS)),
+    )
+
+
+def _remove_page(
+    request: Request, member: FamilyMember, *, status: int = 200, **extra: Any
+) -> Response:
+    return render_page(
+        request,
+        "pages/qa/remove_family_member.html",
+        status=status,
+        page_title=f"Are you sure you want to remove {member.name}?",
+        member=member,
+        **extra,
+    )
+
+
+@router.get("/conferences/{conference_id}/family-members/{member_id}/remove")
+async def remove_family_member_page(
+    request: Request,
+    conference_id: IdPath,
+    member_id: IdPath,
+    user: PageQaDep,
+    session: ReadSessionDep,
+) -> Response:
+    """Ask whether QA is sure before removing someone."""
+    member = await _member_at(session, conference_id, member_id)
+    return _remove_page(request, member)
+
+
+@router.post("/conferences/{conference_id}/family-members/{member_id}/remove")
+async def remove(
+    request: Request,
+    conference_id: IdPath,
+    member_id: IdPath,
+    user: PageQaDep,
+    read: ReadSessionDep,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """Remove a person added by mistake: their link stops, their answers stay in the record."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    member = await _member_at(read, conference_id, member_id)
+    try:
+        await remove_family_member(
+            session,
+            settings=settings,
+            now=now,
+            qa_user_id=qa_user_id(user),
+            family_member_id=member_id,
+        )
+    except (NotFound, NotAllowed):
+        raise
+    except DomainError as error:
+        async with fresh_read(request) as fresh:
+            member = await _member_at(fresh, conference_id, member_id)
+        refusal = FieldError(NO_FIELD, error.message)
+        return _remove_page(request, member, status=409, **error_context([refusal]))
+    return RedirectResponse(f"/qa/conferences/{conference_id}?done=member_removed", status_code=303)

@@ -1,0 +1,146 @@
+"""What QA's request pages show: rows of the list, the family's answers, the allowed actions."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notifications.outbox import DeliveryStatus
+from service.domain.allowed_now import RequestNow, allowed_now
+from service.domain.consent import who_is_asked
+from service.domain.errors import NotFound
+from service.domain.states import FINISHED_STATUSES, Actor, RequestStatus
+from service.record.load import record_for_row
+from service.record.timeline import build_timeline
+from service.record.timeline_emails import delivery, latest_link_email
+from service.settings import Settings
+from service.store.record_queries import EmailState
+from service.store.tables import FamilyMember
+from service.store.views import FamilyRow, RequestRow, family_for_request, request_row
+from service.usecases.steps.asking import family_facts
+from service.usecases.steps.deadlines import answers_needed_by
+from service.web.pages.qa.common import status_tag
+from service.web.pages.qa.record_pdf import pdf_available
+
+FILTERS: dict[str, tuple[str, list[str] | None]] = {
+    "submitted": ("Waiting for your decision", [RequestStatus.SUBMITTED.value]),
+    "seeking_consent": ("Asking the family", [RequestStatus.SEEKING_CONSENT.value]),
+    "confirmed": ("Going ahead", [RequestStatus.CONFIRMED.value]),
+    "finished": ("Finished", sorted(s.value for s in FINISHED_STATUSES)),
+    "all": ("All requests", None),
+}
+DONE = {
+    "approved": "You approved the request. The family is being asked.",
+    "declined": "The request has been declined. The trainee has been told why.",
+    "withdrawn": "The request has been withdrawn.",
+    "answer_recorded": "The answer has been recorded.",
+    "chair_check_recorded": "The chair's check has been recorded.",
+}
+_ANSWER_WORDS = {"yes": "Yes", "no": "No"}
+
+
+def list_row(settings: Settings, row: RequestRow, *, undelivered: bool = False) -> dict[str, Any]:
+    """One line of the requests table; `undelivered` flags a family email that did not go."""
+    return {
+        "undelivered": undelivered,
+        "id": row.request.id,
+        "reference": row.conference.reference,
+        "starts_at": row.conference.starts_at,
+        "deadline": answers_needed_by(settings, row.conference),
+        "observer": row.trainee.name,
+        "tag": status_tag(row.request.status),
+    }
+
+
+def _delivery_words(member: FamilyMember, emails: list[EmailState]) -> tuple[str | None, bool]:
+    """How the person's latest link email fared, and whether it could not be delivered."""
+    email = latest_link_email(emails, member.email)
+    if email is None:
+        return None, False
+    words = delivery(email, person=member.name)
+    return words.sentence, email.status == DeliveryStatus.PERMANENT_FAILURE.value
+
+
+def family_lines(family: list[FamilyRow], emails: list[EmailState]) -> list[dict[str, Any]]:
+    """Each person: asked (with their answer) or not (with the reason), and who to ask in person."""
+    decisions = {d.member_id: d for d in who_is_asked([family_facts(f.member) for f in family])}
+    lines = []
+    for row in family:
+        decision = decisions.get(row.member.id or 0)
+        invitation = row.invitation
+        if invitation is not None and invitation.ended_at is not None:
+            lines.append(_no_longer_asked(row))
+            continue
+        in_person = (
+            invitation.ask_in_person if invitation else bool(decision and decision.ask_in_person)
+        )
+        sentence, undelivered = (
+            _delivery_words(row.member, emails) if invitation and not in_person else (None, False)
+        )
+        lines.append(
+            {
+                "member": row.member,
+                "invitation_id": invitation.id if invitation else None,
+                "asked": invitation is not None or (decision is not None and decision.asked),
+                "answer": _ANSWER_WORDS.get(invitation.current_answer or "", "Not answered yet")
+                if invitation
+                else None,
+                "in_person": in_person,
+                "reason": decision.reason if decision else "",
+                "delivery": sentence,
+                "undelivered": undelivered,
+            }
+        )
+    return lines
+
+
+_ENDED_WORDS = {
+    "removed": "removed from the family list",
+    "no_longer_asked": "their details changed, so they no longer need to be asked",
+}
+
+
+def _no_longer_asked(row: FamilyRow) -> dict[str, Any]:
+    """A person asked once who no longer is: their answer stays in the record, not here."""
+    assert row.invitation is not None
+    why = _ENDED_WORDS.get(row.invitation.ended_reason or "", "no longer asked")
+    return {
+        "member": row.member,
+        "invitation_id": None,
+        "asked": False,
+        "answer": None,
+        "in_person": False,
+        "reason": f"no longer asked: {why}",
+    }
+
+
+async def request_view(
+    session: AsyncSession, *, settings: Settings, now: datetime, request_id: int
+) -> dict[str, Any]:
+    """Everything the request page shows, or NotFound."""
+    row = await request_row(session, request_id=request_id)
+    if row is None:
+        raise NotFound("There is no such request.")
+    assert row.conference.id is not None
+    family = await family_for_request(
+        session, conference_id=row.conference.id, request_id=request_id
+    )
+    record = await record_for_row(session, settings=settings, row=row, family=family)
+    lines = family_lines(family, record.emails)
+    invited = [line for line in lines if line["invitation_id"] is not None]
+    return {
+        "page_title": f"Request to observe conference {row.conference.reference}",
+        "row": row,
+        "tag": status_tag(row.request.status),
+        "deadline": answers_needed_by(settings, row.conference),
+        "family": lines,
+        "invited": invited,
+        "allowed": allowed_now(
+            RequestNow(RequestStatus(row.request.status), row.conference.starts_at, now),
+            Actor.QA,
+            someone_is_asked=bool(invited),
+        ),
+        "timeline": build_timeline(record, now=now),
+        "entry_ids": {entry.id for entry in record.entries},
+        "pdf_copies": pdf_available(),
+    }

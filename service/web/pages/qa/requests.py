@@ -1,0 +1,265 @@
+"""QA's request pages: the list by state, one request, and the actions QA takes on it."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
+
+from service.domain.consent import Answer, Channel
+from service.domain.errors import DomainError, NotAllowed, NotFound
+from service.domain.states import Actor
+from service.settings import Settings
+from service.store.tables import StaffUser
+from service.store.views import (
+    PAGE_SIZE,
+    requests_page,
+    requests_with_undelivered_family_mail,
+)
+from service.usecases.consent_requests import approve_request
+from service.usecases.family_answers import answer_given_to_qa
+from service.usecases.observation_requests import (
+    decline_request,
+    record_chair_check,
+    withdraw_request,
+)
+from service.web.deps import NowDep, PageQaDep, ReadSessionDep, SettingsDep, WriteSessionDep
+from service.web.http.csrf import CSRF_FIELD, require_csrf
+from service.web.http.fields import MAX_ID, IdPath
+from service.web.http.forms import FieldError, parse_form
+from service.web.http.rendering import render_page
+from service.web.pages.qa.common import (
+    domain_field_error,
+    error_context,
+    fresh_read,
+    qa_user_id,
+    raw_values,
+    refusal_status,
+)
+from service.web.pages.qa.forms import ACTION_MESSAGES, AnswerForm, ChairCheckForm, DeclineForm
+from service.web.pages.qa.record import AuditChainDep
+from service.web.pages.qa.request_views import DONE, FILTERS, list_row, request_view
+
+router = APIRouter(prefix="/qa", include_in_schema=False)
+FilterName = Literal["submitted", "seeking_consent", "confirmed", "finished", "all"]
+
+
+@router.get("")
+async def requests_list(
+    request: Request,
+    user: PageQaDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    status: FilterName = "submitted",
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    """Requests in one state, newest first, 50 to a page."""
+    rows = await requests_page(
+        session, statuses=FILTERS[status][1], before_id=before_id, limit=PAGE_SIZE + 1
+    )
+    shown = rows[:PAGE_SIZE]
+    undelivered = await requests_with_undelivered_family_mail(
+        session, request_ids=[row.request.id for row in shown if row.request.id is not None]
+    )
+    return render_page(
+        request,
+        "pages/qa/requests.html",
+        page_title="Requests to observe",
+        filters=[(name, label) for name, (label, _) in FILTERS.items()],
+        current=status,
+        current_label=FILTERS[status][0],
+        rows=[list_row(settings, row, undelivered=row.request.id in undelivered) for row in shown],
+        next_before_id=shown[-1].request.id if len(rows) > PAGE_SIZE else None,
+    )
+
+
+@router.get("/requests/{request_id}")
+async def request_page(
+    request: Request,
+    request_id: IdPath,
+    user: PageQaDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    chain: AuditChainDep,
+) -> Response:
+    """One request: the observer, the family's answers, its record, and what QA can do now."""
+    view = await request_view(session, settings=settings, now=now, request_id=request_id)
+    done = request.query_params.get("done", "")
+    return render_page(
+        request,
+        "pages/qa/request.html",
+        values={},
+        done_message=DONE.get(done),
+        chain=chain,
+        **view,
+    )
+
+
+@dataclass(frozen=True)
+class QaAction:
+    """A QA form post whose CSRF value has been checked, with what its use case needs."""
+
+    request: Request
+    form: FormData
+    user: StaffUser
+    read: AsyncSession
+    session: AsyncSession
+    settings: Settings
+    now: datetime
+
+
+async def qa_action(
+    request: Request,
+    user: PageQaDep,
+    read: ReadSessionDep,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> QaAction:
+    """Read the form and refuse it (403) unless it carries this person's CSRF value."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    return QaAction(request, form, user, read, session, settings, now)
+
+
+ActionDep = Annotated[QaAction, Depends(qa_action)]
+
+
+async def _refused(
+    action: QaAction, request_id: int, errors: list[FieldError], status: int
+) -> Response:
+    async with fresh_read(action.request) as session:
+        view = await request_view(
+            session, settings=action.settings, now=action.now, request_id=request_id
+        )
+    return render_page(
+        action.request,
+        "pages/qa/request.html",
+        status=status,
+        values=raw_values(action.form, list(ACTION_MESSAGES)),
+        **view,
+        **error_context(errors),
+    )
+
+
+async def _run(
+    action: QaAction, request_id: int, use_case: Callable[[], Awaitable[object]], done: str
+) -> Response:
+    """Run one use case; show its refusal on the request page, or go back with a banner."""
+    try:
+        await use_case()
+    except (NotFound, NotAllowed):
+        raise
+    except DomainError as error:
+        errors = [domain_field_error(error)]
+        return await _refused(action, request_id, errors, refusal_status(error))
+    return RedirectResponse(f"/qa/requests/{request_id}?done={done}", status_code=303)
+
+
+@router.post("/requests/{request_id}/approve")
+async def approve(request_id: IdPath, action: ActionDep) -> Response:
+    """Approve the request, so the family is asked."""
+    return await _run(
+        action,
+        request_id,
+        lambda: approve_request(
+            action.session,
+            settings=action.settings,
+            now=action.now,
+            qa_user_id=qa_user_id(action.user),
+            request_id=request_id,
+        ),
+        "approved",
+    )
+
+
+@router.post("/requests/{request_id}/decline")
+async def decline(request_id: IdPath, action: ActionDep) -> Response:
+    """Decline the request with a reason the trainee will read."""
+    parsed = parse_form(DeclineForm, action.form, ACTION_MESSAGES)
+    if parsed.value is None:
+        return await _refused(action, request_id, parsed.errors, 422)
+    reason = parsed.value.reason
+    return await _run(
+        action,
+        request_id,
+        lambda: decline_request(
+            action.session,
+            settings=action.settings,
+            now=action.now,
+            qa_user_id=qa_user_id(action.user),
+            request_id=request_id,
+            reason=reason,
+        ),
+        "declined",
+    )
+
+
+@router.post("/requests/{request_id}/withdraw")
+async def withdraw(request_id: IdPath, action: ActionDep) -> Response:
+    """Withdraw the request on QA's behalf."""
+    return await _run(
+        action,
+        request_id,
+        lambda: withdraw_request(
+            action.session,
+            settings=action.settings,
+            now=action.now,
+            actor=Actor.QA,
+            actor_id=qa_user_id(action.user),
+            request_id=request_id,
+        ),
+        "withdrawn",
+    )
+
+
+@router.post("/requests/{request_id}/answers")
+async def record_family_answer(request_id: IdPath, action: ActionDep) -> Response:
+    """Record an answer a family member gave in person or by phone."""
+    parsed = parse_form(AnswerForm, action.form, ACTION_MESSAGES)
+    form = parsed.value
+    if form is None:
+        return await _refused(action, request_id, parsed.errors, 422)
+    return await _run(
+        action,
+        request_id,
+        lambda: answer_given_to_qa(
+            action.session,
+            settings=action.settings,
+            now=action.now,
+            qa_user_id=qa_user_id(action.user),
+            request_id=request_id,
+            invitation_id=form.invitation_id,
+            answer=Answer(form.answer),
+            channel=Channel.IN_PERSON if form.channel == "in_person" else Channel.PHONE,
+            comment=form.comment,
+        ),
+        "answer_recorded",
+    )
+
+
+@router.post("/requests/{request_id}/chair-check")
+async def chair_check(request_id: IdPath, action: ActionDep) -> Response:
+    """Record what the chair found when asking the family again on the day."""
+    parsed = parse_form(ChairCheckForm, action.form, ACTION_MESSAGES)
+    if parsed.value is None:
+        return await _refused(action, request_id, parsed.errors, 422)
+    outcome = parsed.value.outcome
+    return await _run(
+        action,
+        request_id,
+        lambda: record_chair_check(
+            action.session,
+            settings=action.settings,
+            now=action.now,
+            qa_user_id=qa_user_id(action.user),
+            request_id=request_id,
+            outcome=outcome,
+        ),
+        "chair_check_recorded",
+    )

@@ -1,0 +1,11 @@
+"""The QA Service's pages, every one behind the QA role: requests, conferences, families."""
+
+from fastapi import APIRouter
+
+from service.web.pages.qa import conferences, family, record, requests
+
+router = APIRouter(include_in_schema=False)
+router.include_router(requests.router)
+router.include_router(conferences.router)
+router.include_router(family.router)
+router.include_router(record.router)

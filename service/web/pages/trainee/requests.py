@@ -1,0 +1,236 @@
+"""The trainee's pages: conferences to ask about, the request form, and their own requests."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+
+from service.domain.allowed_now import RequestNow, may_withdraw
+from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT
+from service.domain.errors import DomainError, NotFound
+from service.domain.notice import earliest_conference_start
+from service.domain.states import Actor, RequestStatus
+from service.domain.transitions import describe_status
+from service.store.loading import load_conference_open_to_observers
+from service.store.views import (
+    PAGE_SIZE,
+    conferences_open_to_trainees,
+    request_row,
+    requests_page,
+)
+from service.usecases.calendar_export import calendar_for_request
+from service.usecases.observation_requests import ask_to_observe, withdraw_request
+from service.web.deps import NowDep, PageTraineeDep, ReadSessionDep, SettingsDep, WriteSessionDep
+from service.web.http.csrf import CSRF_FIELD, require_csrf
+from service.web.http.fields import MAX_ID, EmailText, IdPath, LongText, ShortText
+from service.web.http.forms import FieldError, parse_form
+from service.web.http.rendering import render_page
+
+router = APIRouter(prefix="/trainee", include_in_schema=False)
+
+
+@router.get("")
+async def trainee_home(
+    request: Request,
+    user: PageTraineeDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    """Conferences still far enough ahead to ask about, and the trainee's own requests.
+
+    Both lists go 50 to a page: conferences by page number (soonest first), the trainee's
+    requests newest first from `before_id`, so each list pages on without moving the other.
+    """
+    earliest = earliest_conference_start(
+        now=now,
+        min_notice_working_days=settings.min_notice_working_days,
+        region=settings.bank_holiday_region,
+    )
+    conferences = await conferences_open_to_trainees(
+        session, earliest_start=earliest, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    requests = await requests_page(
+        session, trainee_id=user.id, before_id=before_id, limit=PAGE_SIZE + 1
+    )
+    shown_requests = requests[:PAGE_SIZE]
+    return render_page(
+        request,
+        "pages/trainee/home.html",
+        page_title="Conferences you can ask to observe",
+        conferences=conferences[:PAGE_SIZE],
+        next_conference_page=page + 1 if len(conferences) > PAGE_SIZE else None,
+        requests=shown_requests,
+        next_before_id=shown_requests[-1].request.id if len(requests) > PAGE_SIZE else None,
+        page=page,
+        before_id=before_id,
+        describe_status=describe_status,
+        RequestStatus=RequestStatus,
+        min_notice=settings.min_notice_working_days,
+    )
+
+
+class AskForm(BaseModel):
+    role: ShortText
+    organisation: ShortText
+    purpose: LongText
+    supervisor_name: ShortText
+    supervisor_email: EmailText
+    confidentiality_acknowledged: Literal["yes"]
+
+
+_ASK_MESSAGES = {
+    "role": "Enter your role, for example student social worker",
+    "organisation": "Enter your organisation",
+    "purpose": "Say why you want to observe, in up to 4,000 characters",
+    "supervisor_name": "Enter your supervisor's name",
+    "supervisor_email": "Enter your supervisor's email address",
+    "confidentiality_acknowledged": "Confirm that you will keep the conference confidential",
+}
+_FIELD_FOR_ERROR = {
+    "RequestTooLate": "conference",
+    "ConferenceAlreadyTaken": "conference",
+    "AcknowledgementMissing": "confidentiality_acknowledged",
+}
+
+
+def _ask_page(
+    request: Request, conference: object, *, status: int = 200, **extra: object
+) -> Response:
+    return render_page(
+        request,
+        "pages/trainee/ask.html",
+        status=status,
+        page_title="Ask to observe a conference",
+        conference=conference,
+        statement=CONFIDENTIALITY_STATEMENT,
+        **extra,
+    )
+
+
+@router.get("/conferences/{conference_id}/ask")
+async def ask_page(
+    request: Request, conference_id: IdPath, user: PageTraineeDep, session: ReadSessionDep
+) -> Response:
+    """The form to ask to observe one conference."""
+    conference = await load_conference_open_to_observers(session, conference_id)
+    return _ask_page(request, conference, values={})
+
+
+@router.post("/conferences/{conference_id}/ask")
+async def ask(
+    request: Request,
+    conference_id: IdPath,
+    user: PageTraineeDep,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """Send the request to the QA Service."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    conference = await load_conference_open_to_observers(session, conference_id)
+    parsed = parse_form(AskForm, form, _ASK_MESSAGES)
+    if parsed.value is not None:
+        fields = parsed.value.model_dump()
+        fields["confidentiality_acknowledged"] = True
+        try:
+            created = await ask_to_observe(
+                session,
+                settings=settings,
+                now=now,
+                trainee_id=user.id or 0,
+                conference_id=conference_id,
+                **fields,
+            )
+            return RedirectResponse(f"/trainee/requests/{created.id}?done=asked", status_code=303)
+        except NotFound:
+            raise
+        except DomainError as error:
+            field = error.field or _FIELD_FOR_ERROR.get(type(error).__name__, "conference")
+            parsed.errors.append(FieldError(field, error.message))
+    values = {key: str(form.get(key) or "")[:4000] for key in _ASK_MESSAGES}
+    return _ask_page(
+        request,
+        conference,
+        status=422,
+        errors=parsed.summary(),
+        field_errors=parsed.by_field(),
+        values=values,
+    )
+
+
+async def _own_request(session: ReadSessionDep, user_id: int | None, request_id: int):  # type: ignore[no-untyped-def]
+    row = await request_row(session, request_id=request_id)
+    if row is None or row.request.trainee_id != user_id:
+        raise NotFound("There is no such request.")
+    return row
+
+
+@router.get("/requests/{request_id}")
+async def request_page(
+    request: Request,
+    request_id: IdPath,
+    user: PageTraineeDep,
+    session: ReadSessionDep,
+    now: NowDep,
+) -> Response:
+    """The status of one of the trainee's requests: never who in the family said what."""
+    row = await _own_request(session, user.id, request_id)
+    status = RequestStatus(row.request.status)
+    done = request.query_params.get("done")
+    return render_page(
+        request,
+        "pages/trainee/request.html",
+        page_title=f"Your request to observe conference {row.conference.reference}",
+        row=row,
+        request_status=status,
+        status_words=describe_status(status),
+        can_withdraw=may_withdraw(RequestNow(status, row.conference.starts_at, now), Actor.TRAINEE),
+        done=done if done in ("asked", "withdrawn") else None,
+    )
+
+
+@router.post("/requests/{request_id}/withdraw")
+async def withdraw(
+    request: Request,
+    request_id: IdPath,
+    user: PageTraineeDep,
+    session: WriteSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """Withdraw the trainee's own request."""
+    form = await request.form()
+    require_csrf(request, form.get(CSRF_FIELD))
+    await withdraw_request(
+        session,
+        settings=settings,
+        now=now,
+        actor=Actor.TRAINEE,
+        actor_id=user.id or 0,
+        request_id=request_id,
+    )
+    return RedirectResponse(f"/trainee/requests/{request_id}?done=withdrawn", status_code=303)
+
+
+@router.get("/requests/{request_id}/calendar.ics")
+async def calendar_file(
+    request_id: IdPath,
+    user: PageTraineeDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """The observation's calendar invite, once confirmed."""
+    ics = await calendar_for_request(
+        session, settings=settings, now=now, user=user, request_id=request_id
+    )
+    return Response(
+        content=ics,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="observation-{request_id}.ics"'},
+    )

@@ -3,13 +3,20 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//cpc-observers//Observation invites//EN"
+
+
+class CalendarMethod(StrEnum):
+    """What an invite asks of the calendar: add or update the event, or take it away."""
+
+    REQUEST = "REQUEST"
+    CANCEL = "CANCEL"
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
 
 def build_invite(
     *,
-    method: Literal["REQUEST", "CANCEL"],
+    method: CalendarMethod,
     uid: str,
     sequence: int,
     starts_at: datetime,
@@ -92,7 +99,7 @@ def build_invite(
             _address(email, name, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="FALSE"),
         )
     event.add("class", "PRIVATE")
-    event.add("status", "CONFIRMED" if method == "REQUEST" else "CANCELLED")
+    event.add("status", "CONFIRMED" if method is CalendarMethod.REQUEST else "CANCELLED")
     event.add("transp", "OPAQUE")
     calendar.add_component(event)
     return CalendarInvite(

@@ -12,6 +12,15 @@ from notifications.columns import UtcDateTime
 from notifications.emails import RenderedEmail
 
 
+class RecipientRole(StrEnum):
+    """Who an email is for: kept with it, so the record can say so without its address."""
+
+    FAMILY = "family"
+    TRAINEE = "trainee"
+    OBSERVER = "observer"
+    QA = "qa"
+
+
 class DeliveryStatus(StrEnum):
     """Where a message is on its way out."""
 
@@ -72,7 +81,7 @@ async def enqueue(
     *,
     now: datetime,
     template: str,
-    recipient_role: str,
+    recipient_role: RecipientRole,
     to_address: str,
     email: RenderedEmail,
     request_id: int | None = None,

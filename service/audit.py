@@ -12,8 +12,10 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from service.domain.audit_actions import AuditAction
 from service.settings import DEVELOPMENT_AUDIT_KEY
 from service.store.database import AUDIT_KEY_INFO
+from service.store.ids import saved_id
 from service.store.tables import AuditEntry
 
 GENESIS_HASH = "0" * 64
@@ -59,7 +61,7 @@ async def append_audit(
     now: datetime,
     actor_kind: str,
     actor_id: str | int | None,
-    action: str,
+    action: AuditAction,
     request_id: int | None = None,
     conference_id: int | None = None,
     from_status: str | None = None,
@@ -124,24 +126,23 @@ def _walk(entries: list[AuditEntry], point: ChainPoint | None, key: bytes) -> Au
     checked = point.entries if point else 0
     last = point
     for entry in entries:
-        assert entry.id is not None
         if entry.previous_hash != previous_hash:
             if last is None:
-                return AuditCheck(False, checked, entry.id, "does not start the chain")
+                return AuditCheck(False, checked, saved_id(entry), "does not start the chain")
             # The seal of the entry before was recomputed after a change, or entries
             # between the two were removed: either way the break is at the earlier one.
             return AuditCheck(
                 False,
                 checked,
                 last.entry_id,
-                f"was changed, or entries after it were removed (entry {entry.id} "
+                f"was changed, or entries after it were removed (entry {saved_id(entry)} "
                 "no longer follows it)",
             )
         if compute_entry_hash(entry, key) != entry.entry_hash:
-            return AuditCheck(False, checked, entry.id, "was changed after it was written")
+            return AuditCheck(False, checked, saved_id(entry), "was changed after it was written")
         previous_hash = entry.entry_hash
         checked += 1
-        last = ChainPoint(entry.id, entry.entry_hash, checked)
+        last = ChainPoint(saved_id(entry), entry.entry_hash, checked)
     return AuditCheck(True, checked, last=last)
 
 

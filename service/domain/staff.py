@@ -1,6 +1,7 @@
 """Staff roles and the rules for staff accounts."""
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 from service.domain.errors import InvalidInput
@@ -19,6 +20,21 @@ class StaffRole(StrEnum):
     TRAINEE = "trainee"
     QA = "qa"
     ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A signed-in member of staff as the service acts for them: id and role always known."""
+
+    id: int
+    role: StaffRole
+    name: str
+    email: str
+
+
+def may_see_request(viewer: StaffMember, *, trainee_id: int) -> bool:
+    """A trainee sees only the requests they made; QA and administrators see every one."""
+    return viewer.role is not StaffRole.TRAINEE or viewer.id == trainee_id
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

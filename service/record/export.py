@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.consent import Wording
 from service.domain.errors import NotFound
 from service.domain.states import Actor
@@ -19,6 +20,7 @@ from service.record.timeline import TimelineItem, build_timeline
 from service.record.timeline_emails import Delivery, delivery, link_emails_by_entry
 from service.record.words import email_words, outcome_sentence
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.loading import load_staff
 from service.store.record_queries import EmailState
 from service.store.tables import ConsentInvitation, FamilyMember
@@ -88,16 +90,19 @@ def _person(
     *,
     to_reader: bool = False,
 ) -> PersonRecord:
-    assert member.id is not None
-    invitation = record.invitation_of_member(member.id)
+    invitation = record.invitation_of_member(saved_id(member))
     reason, first_email = None, None
     for entry in record.entries:
         about = record.member_of_entry(entry)
-        if about is None or about.id != member.id:
+        if about is None or about.id != saved_id(member):
             continue
-        if entry.action == "family_member_not_asked":
+        if entry.action == AuditAction.FAMILY_MEMBER_NOT_ASKED:
             reason = str(entry_details(entry).get("reason") or "no reason was recorded")
-        if entry.action == "invitation_sent" and first_email is None and entry.id is not None:
+        if (
+            entry.action == AuditAction.INVITATION_SENT
+            and first_email is None
+            and entry.id is not None
+        ):
             first_email = delivery(emails.get(entry.id), to_reader=to_reader, person=member.name)
     answers = [
         AnswerLine(
@@ -150,7 +155,7 @@ async def _note_export(
         now=now,
         actor_kind=Actor.QA.value,
         actor_id=qa_user_id,
-        action="record_exported",
+        action=AuditAction.RECORD_EXPORTED,
         request_id=record.request_id,
         conference_id=record.row.conference.id,
         details=details,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.domain.errors import NotFound
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.record_queries import (
     EmailState,
     answers_for_request,
@@ -44,17 +45,16 @@ class RequestRecord:
 
     @cached_property
     def _members(self) -> dict[int, FamilyMember]:
-        return {f.member.id or 0: f.member for f in self.family}
+        return {saved_id(f.member): f.member for f in self.family}
 
     @cached_property
     def _invitations(self) -> dict[int, ConsentInvitation]:
-        return {f.invitation.id or 0: f.invitation for f in self.family if f.invitation}
+        return {saved_id(f.invitation): f.invitation for f in self.family if f.invitation}
 
     @property
     def request_id(self) -> int:
         """The request's id."""
-        assert self.row.request.id is not None
-        return self.row.request.id
+        return saved_id(self.row.request)
 
     def member(self, member_id: object) -> FamilyMember | None:
         """The family member with this id, if listed for the conference."""
@@ -100,16 +100,15 @@ async def record_for_row(
     session: AsyncSession, *, settings: Settings, row: RequestRow, family: list[FamilyRow]
 ) -> RequestRecord:
     """The rest of the record of a request whose row and family the caller has already read."""
-    assert row.request.id is not None and row.conference.id is not None
     entries = await audit_entries_for_request(
         session,
-        request_id=row.request.id,
-        conference_id=row.conference.id,
+        request_id=saved_id(row.request),
+        conference_id=saved_id(row.conference),
         since=row.request.created_at,
     )
-    answers = await answers_for_request(session, request_id=row.request.id)
+    answers = await answers_for_request(session, request_id=saved_id(row.request))
     staff = await staff_names(session, ids=_staff_ids(entries, answers))
-    emails = await email_states_for_request(session, request_id=row.request.id)
+    emails = await email_states_for_request(session, request_id=saved_id(row.request))
     deadline = answers_needed_by(settings, row.conference)
     return RequestRecord(row, family, entries, answers, staff, emails, deadline)
 
@@ -121,8 +120,7 @@ async def load_request_record(
     row = await request_row(session, request_id=request_id)
     if row is None:
         raise NotFound("There is no such request.")
-    assert row.conference.id is not None
     family = await family_for_request(
-        session, conference_id=row.conference.id, request_id=request_id
+        session, conference_id=saved_id(row.conference), request_id=request_id
     )
     return await record_for_row(session, settings=settings, row=row, family=family)

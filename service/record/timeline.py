@@ -17,6 +17,7 @@ from service.record.timeline_emails import (
     link_emails_by_entry,
 )
 from service.record.timeline_words import EntryWords, Matches, answers_by_entry, describe_entry
+from service.store.ids import saved_id
 from service.store.tables import AuditEntry
 
 # Where steps at the same instant go: markers first, then the log, then its emails, then "now".
@@ -79,14 +80,13 @@ def _markers(record: RequestRecord, *, now: datetime, reader: bool) -> list[Time
 
 
 def _entry_item(entry: AuditEntry, words: EntryWords) -> TimelineItem:
-    assert entry.id is not None
     return TimelineItem(
         entry.occurred_at,
         words.title,
         words.lines,
         words.mark,
-        audit_id=entry.id,
-        order=(_ENTRY, entry.id),
+        audit_id=saved_id(entry),
+        order=(_ENTRY, saved_id(entry)),
     )
 
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from notifications.outbox import DeliveryStatus
+from notifications.outbox import DeliveryStatus, RecipientRole
+from service.domain.audit_actions import AuditAction
 from service.domain.times import format_moment
 from service.record.load import RequestRecord
 from service.store.record_queries import EmailState
@@ -21,11 +22,11 @@ class Mark(StrEnum):
 
 
 # The audit actions that email a family member their link, and the templates that carry them.
-LINK_EMAILS = {
-    "invitation_sent": "family_invitation",
-    "link_reissued": "family_invitation",
-    "reminder_sent": "family_reminder",
-    "family_told_of_move": "family_conference_moved",
+LINK_EMAILS: dict[str, str] = {
+    AuditAction.INVITATION_SENT: "family_invitation",
+    AuditAction.LINK_REISSUED: "family_invitation",
+    AuditAction.REMINDER_SENT: "family_reminder",
+    AuditAction.FAMILY_TOLD_OF_MOVE: "family_conference_moved",
 }
 CALENDAR_TEMPLATES = ("calendar_invite", "calendar_cancel")
 _RECIPIENTS = {"qa": "the QA Service mailbox", "observer": "the observer"}
@@ -82,7 +83,7 @@ def latest_link_email(emails: list[EmailState], address: str | None) -> EmailSta
         (
             email
             for email in emails
-            if email.recipient_role == "family"
+            if email.recipient_role == RecipientRole.FAMILY
             and email.to_address.lower() == address.lower()
             and any(email.template.startswith(kind) for kind in LINK_EMAILS.values())
         ),
@@ -100,7 +101,7 @@ def link_emails_by_entry(record: RequestRecord) -> dict[int, EmailState | None]:
     queues: dict[tuple[str, str], deque[EmailState]] = defaultdict(deque)
     for email in record.emails:
         for kind in set(LINK_EMAILS.values()):
-            if email.recipient_role == "family" and email.template.startswith(kind):
+            if email.recipient_role == RecipientRole.FAMILY and email.template.startswith(kind):
                 queues[(kind, email.to_address.lower())].append(email)
     matched: dict[int, EmailState | None] = {}
     for entry in record.entries:

@@ -1,9 +1,15 @@
 """The timeline's words for steps about one family member: asked, answered, no longer asked."""
 
+from service.domain.audit_actions import AuditAction
+from service.domain.consent import Wording
 from service.record.timeline_emails import Mark
 from service.record.timeline_step import EntryWords, Step, title_case
+from service.store.ids import saved_id
 
-_WORDING = {"adult": "the words for adults", "young_person": "the words for young people"}
+_WORDING: dict[str, str] = {
+    Wording.ADULT: "the words for adults",
+    Wording.YOUNG_PERSON: "the words for young people",
+}
 _ANSWER = {"yes": "yes", "no": "no"}
 _FINGERPRINT_SHOWN = 12
 
@@ -11,12 +17,12 @@ _FINGERPRINT_SHOWN = 12
 def invitation_words(step: Step) -> EntryWords:
     sentence, mark = step.email_line()
     wording = _WORDING.get(str(step.details.get("wording")), "")
-    if step.entry.action == "link_reissued":
+    if step.entry.action == AuditAction.LINK_REISSUED:
         title = f"A new link was emailed to {step.who()}"
         lines: tuple[str, ...] = ("Every earlier link stopped working.", sentence)
-    elif step.entry.action == "reminder_sent":
+    elif step.entry.action == AuditAction.REMINDER_SENT:
         title, lines = f"A reminder was emailed to {step.who()}", (sentence,)
-    elif step.entry.action == "family_told_of_move":
+    elif step.entry.action == AuditAction.FAMILY_TOLD_OF_MOVE:
         title = f"{step.who()} {'were' if step.about_reader else 'was'} told the new date and time"
         lines = ("The same link still works, and any answer given stands.", sentence)
     else:
@@ -41,10 +47,10 @@ def not_asked_words(step: Step) -> EntryWords:
 
 
 def answer_words(step: Step) -> EntryWords:
-    answer = step.matches.answers.get(step.entry.id or 0)
+    answer = step.matches.answers.get(saved_id(step.entry))
     said = _ANSWER.get(str(step.details.get("answer")), str(step.details.get("answer")))
     mine = step.about_reader
-    if step.entry.action == "answer_changed":
+    if step.entry.action == AuditAction.ANSWER_CHANGED:
         title = f"{step.who()} changed {'your' if mine else 'their'} answer to {said}"
     else:
         title = f"{step.who()} said {said}"

@@ -4,8 +4,10 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
 
+from service.domain.audit_actions import AuditAction
 from service.record.load import RequestRecord, entry_details
 from service.record.timeline_emails import Mark, delivery
+from service.store.ids import saved_id
 from service.store.record_queries import EmailState
 from service.store.tables import AuditEntry, ConsentAnswer, FamilyMember
 
@@ -34,7 +36,10 @@ def answers_by_entry(record: RequestRecord) -> dict[int, ConsentAnswer]:
         queues[answer.invitation_id].append(answer)
     matched: dict[int, ConsentAnswer] = {}
     for entry in record.entries:
-        if entry.action in ("answer_given", "answer_changed") and entry.id is not None:
+        if (
+            entry.action in (AuditAction.ANSWER_GIVEN, AuditAction.ANSWER_CHANGED)
+            and entry.id is not None
+        ):
             queue = queues.get(entry_details(entry).get("invitation_id", 0))
             if queue:
                 matched[entry.id] = queue.popleft()
@@ -81,7 +86,7 @@ class Step:
 
     def email_line(self) -> tuple[str, Mark]:
         sent = delivery(
-            self.matches.emails.get(self.entry.id or 0),
+            self.matches.emails.get(saved_id(self.entry)),
             to_reader=self.for_reader,
             person=self.member.name if self.member else None,
         )

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
+from service.domain.audit_actions import AuditAction
 from service.domain.times import format_moment
 from service.record.load import RequestRecord, entry_details
 from service.record.timeline_emails import Mark
@@ -27,16 +28,16 @@ __all__ = ["ABOUT_ONE_PERSON", "EntryWords", "Matches", "answers_by_entry", "des
 # Steps about one family member: a family member's own copy keeps only those about them.
 ABOUT_ONE_PERSON = frozenset(
     {
-        "family_member_not_asked",
-        "invitation_sent",
-        "family_member_to_ask_in_person",
-        "link_reissued",
-        "reminder_sent",
-        "answer_given",
-        "answer_changed",
-        "record_exported",
-        "family_told_of_move",
-        "invitation_ended",
+        AuditAction.FAMILY_MEMBER_NOT_ASKED,
+        AuditAction.INVITATION_SENT,
+        AuditAction.FAMILY_MEMBER_TO_ASK_IN_PERSON,
+        AuditAction.LINK_REISSUED,
+        AuditAction.REMINDER_SENT,
+        AuditAction.ANSWER_GIVEN,
+        AuditAction.ANSWER_CHANGED,
+        AuditAction.RECORD_EXPORTED,
+        AuditAction.FAMILY_TOLD_OF_MOVE,
+        AuditAction.INVITATION_ENDED,
     }
 )
 
@@ -120,64 +121,68 @@ def _exported(step: Step) -> EntryWords:
 
 
 _WORDS: dict[str, Callable[[Step], EntryWords]] = {
-    "asked_to_observe": _asked,
-    "approve": _simple(
+    AuditAction.ASKED_TO_OBSERVE: _asked,
+    AuditAction.APPROVE: _simple(
         "Approved by {by}: the family is asked", "The QA Service agreed to ask the family"
     ),
-    "decline": _declined,
-    "family_member_not_asked": not_asked_words,
-    "invitation_sent": invitation_words,
-    "link_reissued": invitation_words,
-    "reminder_sent": invitation_words,
-    "family_member_to_ask_in_person": in_person_words,
-    "answer_given": answer_words,
-    "answer_changed": answer_words,
-    "everyone_agreed": _simple(
+    AuditAction.DECLINE: _declined,
+    AuditAction.FAMILY_MEMBER_NOT_ASKED: not_asked_words,
+    AuditAction.INVITATION_SENT: invitation_words,
+    AuditAction.LINK_REISSUED: invitation_words,
+    AuditAction.REMINDER_SENT: invitation_words,
+    AuditAction.FAMILY_MEMBER_TO_ASK_IN_PERSON: in_person_words,
+    AuditAction.ANSWER_GIVEN: answer_words,
+    AuditAction.ANSWER_CHANGED: answer_words,
+    AuditAction.EVERYONE_AGREED: _simple(
         "Everyone asked agreed: the observation goes ahead", "The observation was arranged"
     ),
     # A family member's copy never says why it stopped: that would tell them what others said.
-    "someone_refused": _simple(
+    AuditAction.SOMEONE_REFUSED: _simple(
         "Not going ahead: someone said no", "The observation is not going ahead", Mark.STOPPED
     ),
-    "deadline_passed": _simple(
+    AuditAction.DEADLINE_PASSED: _simple(
         "Closed at the deadline: not everyone had answered",
         "The request closed without the observation going ahead",
         Mark.STOPPED,
     ),
-    "withdraw": _simple("Withdrawn by {by}", "The request was withdrawn", Mark.STOPPED),
-    "family_told_of_move": invitation_words,
-    "invitation_ended": ended_words,
-    "new_person_to_ask": _simple(
+    AuditAction.WITHDRAW: _simple("Withdrawn by {by}", "The request was withdrawn", Mark.STOPPED),
+    AuditAction.FAMILY_TOLD_OF_MOVE: invitation_words,
+    AuditAction.INVITATION_ENDED: ended_words,
+    AuditAction.NEW_PERSON_TO_ASK: _simple(
         "Asking the family again: someone who must be asked was added (by {by})",
         "The family is being asked again",
         Mark.CURRENT,
     ),
     # Like "someone_refused": a family member's copy never says why it stopped.
-    "family_said_no_elsewhere": _simple(
+    AuditAction.FAMILY_SAID_NO_ELSEWHERE: _simple(
         "Not going ahead: someone in the family said no to an observer at this conference",
         "The observation is not going ahead",
         Mark.STOPPED,
     ),
-    "conference_closed_after_no": _simple(
+    AuditAction.CONFERENCE_CLOSED_AFTER_NO: _simple(
         "The conference is closed to observers for good: nobody in the family is asked again",
         None,
         Mark.STOPPED,
     ),
-    "conference_cancelled": _conference_cancelled,
-    "conference_rescheduled": _rescheduled,
-    "chair_confirmed_observed": _simple(
+    AuditAction.CONFERENCE_CANCELLED: _conference_cancelled,
+    AuditAction.CONFERENCE_RESCHEDULED: _rescheduled,
+    AuditAction.CHAIR_CONFIRMED_OBSERVED: _simple(
         "Chair's check: the family agreed again, and the trainee observed (recorded by {by})"
     ),
-    "chair_family_withdrew": _simple(
+    AuditAction.CHAIR_FAMILY_WITHDREW: _simple(
         "Chair's check: the family withdrew at the start (recorded by {by})", None, Mark.STOPPED
     ),
-    "chair_check_missing": _chair_missing,
-    "record_exported": _exported,
+    AuditAction.CHAIR_CHECK_MISSING: _chair_missing,
+    AuditAction.RECORD_EXPORTED: _exported,
     # The entry names the email, not the person, so a family member's copy leaves it out.
-    "family_email_undeliverable": _undeliverable,
+    AuditAction.FAMILY_EMAIL_UNDELIVERABLE: _undeliverable,
 }
 _FOR_QA_ONLY = frozenset(
-    {"chair_check_missing", "family_email_undeliverable", "conference_closed_after_no"}
+    {
+        AuditAction.CHAIR_CHECK_MISSING,
+        AuditAction.FAMILY_EMAIL_UNDELIVERABLE,
+        AuditAction.CONFERENCE_CLOSED_AFTER_NO,
+    }
 )
 
 

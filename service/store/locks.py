@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.domain.errors import NotFound
+from service.store.ids import saved_id
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
 
 
@@ -34,8 +35,7 @@ class LockedConference:
     @property
     def conference_id(self) -> int:
         """The locked conference's id."""
-        assert self.conference.id is not None
-        return self.conference.id
+        return saved_id(self.conference)
 
     def request(self, request_id: int) -> ObservationRequest:
         """One of the locked requests, or NotFound."""

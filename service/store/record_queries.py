@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from notifications.outbox import OutboxMessage
+from service.domain.audit_actions import AuditAction
+from service.store.ids import saved_id
 from service.store.tables import AuditEntry, ConsentAnswer, ConsentInvitation, StaffUser
 
 # Conference-wide entries that change what happens to every request about that conference.
-CONFERENCE_ACTIONS = ("conference_rescheduled", "conference_cancelled")
+CONFERENCE_ACTIONS = (AuditAction.CONFERENCE_RESCHEDULED, AuditAction.CONFERENCE_CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ async def email_states_for_request(session: AsyncSession, *, request_id: int) ->
     )
     return [
         EmailState(
-            id=row.id or 0,
+            id=saved_id(row),
             template=row.template,
             recipient_role=row.recipient_role,
             to_address=row.to_address,

@@ -12,14 +12,15 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from notifications.outbox import OutboxMessage
+from notifications.emails import EmailTemplate
+from notifications.outbox import OutboxMessage, RecipientRole
 from service.audit import seal_of, verify_audit_chain
 from service.domain.times import london_day, london_time
 from service.settings import Settings
 from service.usecases.steps.mail import send_email
 
 logger = logging.getLogger("cpc_observers.audit")
-SEAL_TEMPLATE = "qa_audit_seal"
+SEAL_TEMPLATE = EmailTemplate.QA_AUDIT_SEAL
 _SEAL_LOCK = 4_271_906  # any fixed number, distinct from the audit chain's own lock
 
 
@@ -56,7 +57,7 @@ async def send_daily_seal(
             settings=settings,
             now=now,
             template=SEAL_TEMPLATE,
-            recipient_role="qa",
+            recipient_role=RecipientRole.QA,
             to_address=settings.qa_mailbox,
             request_id=None,
             context={

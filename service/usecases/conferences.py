@@ -6,12 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from notifications.calendar import CalendarMethod
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.conferences import check_duration, check_short_notice, parse_kind
 from service.domain.errors import ConcurrentChange, IllegalTransition, InvalidInput
 from service.domain.observers import check_conference_time
 from service.domain.states import Actor, RequestEvent, RequestStatus, is_finished
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.loading import load_staff
 from service.store.locks import lock_conference
 from service.store.requests import bump_calendar_sequence
@@ -70,7 +73,7 @@ async def record_conference(
         now=now,
         actor_kind=Actor.QA.value,
         actor_id=qa_user_id,
-        action="conference_recorded",
+        action=AuditAction.CONFERENCE_RECORDED,
         conference_id=conference.id,
         details={"reference": reference, "starts_at": starts_utc.isoformat()},
     )
@@ -112,7 +115,7 @@ async def reschedule_conference(
         now=now,
         actor_kind=Actor.QA.value,
         actor_id=qa_user_id,
-        action="conference_rescheduled",
+        action=AuditAction.CONFERENCE_RESCHEDULED,
         conference_id=conference_id,
         details={
             "from": previous.isoformat(),
@@ -130,7 +133,10 @@ async def reschedule_conference(
             event=RequestEvent.DEADLINE_PASSED,
             actor=Actor.SYSTEM,
             actor_id=None,
-            details={"deadline": new_deadline.isoformat(), "because": "conference_rescheduled"},
+            details={
+                "deadline": new_deadline.isoformat(),
+                "because": AuditAction.CONFERENCE_RESCHEDULED,
+            },
         )
     for request in locked.requests:
         await _tell_about_the_move(
@@ -152,12 +158,11 @@ async def _tell_about_the_move(
     status = RequestStatus(request.status)
     if status not in (RequestStatus.SEEKING_CONSENT, RequestStatus.CONFIRMED):
         return
-    assert request.id is not None
     trainee = await load_staff(session, request.trainee_id)
     if status is RequestStatus.CONFIRMED:
         if not await bump_calendar_sequence(
             session,
-            request_id=request.id,
+            request_id=saved_id(request),
             expected_status=RequestStatus.CONFIRMED,
             expected_version=request.version,
             now=now,
@@ -171,7 +176,7 @@ async def _tell_about_the_move(
             session,
             settings=settings,
             now=now,
-            method="REQUEST",
+            method=CalendarMethod.REQUEST,
             request=request,
             conference=conference,
             observer=trainee,
@@ -207,7 +212,7 @@ async def cancel_conference(
         now=now,
         actor_kind=Actor.QA.value,
         actor_id=qa_user_id,
-        action="conference_cancelled",
+        action=AuditAction.CONFERENCE_CANCELLED,
         conference_id=conference_id,
     )
     for request in locked.requests:

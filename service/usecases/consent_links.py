@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
 from service.domain.allowed_now import check_can_answer
+from service.domain.audit_actions import AuditAction
 from service.domain.consent import check_invitation_live
 from service.domain.errors import InvalidInput
 from service.domain.states import Actor, RequestStatus
@@ -15,7 +16,7 @@ from service.store.loading import load_staff
 from service.store.locks import lock_invitation
 from service.store.tables import ConsentInvitation, FamilyMember
 from service.usecases.steps.deadlines import answers_needed_by
-from service.usecases.steps.mail import send_family_link
+from service.usecases.steps.mail import LinkEmail, send_family_link
 
 
 async def reissue_link(
@@ -38,7 +39,7 @@ async def reissue_link(
         now=now,
         actor_kind=Actor.QA.value,
         actor_id=qa_user_id,
-        action="link_reissued",
+        action=AuditAction.LINK_REISSUED,
         request_id=request.id,
         conference_id=conference.id,
         details={"invitation_id": invitation_id, "family_member_id": member.id},
@@ -47,7 +48,7 @@ async def reissue_link(
         session,
         settings=settings,
         now=now,
-        purpose="invitation",
+        purpose=LinkEmail.INVITATION,
         invitation=invitation,
         member=member,
         request=request,

@@ -4,8 +4,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.emails import EmailTemplate
+from notifications.outbox import RecipientRole
 from service.audit import append_audit
 from service.domain.allowed_now import check_before_conference
+from service.domain.audit_actions import AuditAction
 from service.domain.consent import check_can_approve, require_someone_to_ask, who_is_asked
 from service.domain.observers import check_acknowledged, check_family_not_asked_again
 from service.domain.states import Actor, RequestEvent
@@ -69,7 +72,7 @@ async def approve_request(
             now=now,
             actor_kind=Actor.QA.value,
             actor_id=qa_user_id,
-            action="family_member_not_asked",
+            action=AuditAction.FAMILY_MEMBER_NOT_ASKED,
             request_id=request.id,
             conference_id=conference.id,
             details={"family_member_id": member.id, "reason": decision.reason},
@@ -78,8 +81,8 @@ async def approve_request(
         session,
         settings=settings,
         now=now,
-        template="trainee_request_decided",
-        recipient_role="trainee",
+        template=EmailTemplate.TRAINEE_REQUEST_DECIDED,
+        recipient_role=RecipientRole.TRAINEE,
         to_address=trainee.email,
         request_id=request_id,
         context={

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.errors import InvalidInput
 from service.domain.staff import AccountKind, StaffRole, normalise_email
 from service.domain.staff_sessions import EndReason, SessionKind, SignedInWith
@@ -117,17 +118,23 @@ async def _sign_in(
         )
         session.add(user)
         await session.flush()
-        await _audit(session, now, "staff_account_created", user, {"role": identity.role.value})
+        await _audit(
+            session, now, AuditAction.STAFF_ACCOUNT_CREATED, user, {"role": identity.role.value}
+        )
     if user.kind != AccountKind.PERSON.value or not user.is_active:
         return CouncilSignInResult(refusal=STOPPED)
     if user.oidc_subject is None:
         # Joined to the council account from now on: the provider decides who signs in, so the
         # old password stops working and a leaver cannot fall back on it.
         user.oidc_subject, user.password_hash = linked, UNUSABLE_PASSWORD
-        await _audit(session, now, "staff_account_linked", user, {})
+        await _audit(session, now, AuditAction.STAFF_ACCOUNT_LINKED, user, {})
     if user.role != identity.role.value:
         await _audit(
-            session, now, "staff_role_changed", user, {"from": user.role, "to": identity.role.value}
+            session,
+            now,
+            AuditAction.STAFF_ROLE_CHANGED,
+            user,
+            {"from": user.role, "to": identity.role.value},
         )
         user.role = identity.role.value
     started = await start_session(
@@ -144,7 +151,11 @@ async def _sign_in(
 
 
 async def _audit(
-    session: AsyncSession, now: datetime, action: str, user: StaffUser, details: dict[str, str]
+    session: AsyncSession,
+    now: datetime,
+    action: AuditAction,
+    user: StaffUser,
+    details: dict[str, str],
 ) -> None:
     await append_audit(
         session,

@@ -10,6 +10,7 @@ from sqlmodel import col
 from service.domain.times import london_day, london_time
 from service.domain.working_days import add_working_days
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.tables import Conference, StaffUser
 from service.usecases.conferences import record_conference
 from service.usecases.family_members import FamilyMemberDetails, add_family_member
@@ -79,7 +80,7 @@ async def seed_demo(
     conference = await record_conference(
         session,
         now=now,
-        qa_user_id=qa.id or 0,
+        qa_user_id=saved_id(qa),
         reference=DEMO_REFERENCE,
         kind="initial",
         starts_at=starts,
@@ -122,8 +123,8 @@ async def seed_demo(
             session,
             settings=settings,
             now=now,
-            qa_user_id=qa.id or 0,
-            conference_id=conference.id or 0,
+            qa_user_id=saved_id(qa),
+            conference_id=saved_id(conference),
             details=FamilyMemberDetails(
                 name=name,
                 relationship=relationship,

@@ -5,9 +5,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.emails import EmailTemplate
+from notifications.outbox import RecipientRole
 from service.audit import append_audit
 from service.domain.allowed_now import check_can_answer
 from service.domain.answers import check_answer_before_deadline
+from service.domain.audit_actions import AuditAction
 from service.domain.consent import Answer, Channel, Wording, check_invitation_live
 from service.domain.errors import DetailsChanged, InvalidInput, NotFound
 from service.domain.states import Actor, RequestStatus
@@ -173,7 +176,7 @@ async def _record(
         now=now,
         actor_kind=Actor.FAMILY.value if recorded_by_id is None else Actor.QA.value,
         actor_id=recorded_by_id,
-        action="answer_changed" if previous else "answer_given",
+        action=AuditAction.ANSWER_CHANGED if previous else AuditAction.ANSWER_GIVEN,
         request_id=request.id,
         conference_id=conference.id,
         details={
@@ -214,13 +217,12 @@ async def _send_receipt(
     member = await session.get(FamilyMember, invitation.family_member_id)
     if member is None or not member.email or not member.contact_by_email:
         return
-    assert invitation.id is not None
     await send_email(
         session,
         settings=settings,
         now=now,
-        template="family_answer_receipt",
-        recipient_role="family",
+        template=EmailTemplate.FAMILY_ANSWER_RECEIPT,
+        recipient_role=RecipientRole.FAMILY,
         to_address=member.email,
         request_id=invitation.request_id,
         context={
@@ -228,7 +230,7 @@ async def _send_receipt(
             "answer": answer.value,
             "conference_when": format_moment(conference.starts_at),
             "consent_url": consent_url(
-                settings, invitation_id=invitation.id, nonce=invitation.nonce
+                settings, invitation_id=saved_id(invitation), nonce=invitation.nonce
             ),
         },
     )

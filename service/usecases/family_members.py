@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.conferences import check_family_member
 from service.domain.errors import InvalidInput
 from service.domain.family_changes import check_family_can_change
@@ -114,7 +115,7 @@ async def _record_and_follow(
     qa_user_id: int,
     locked: LockedConference,
     member: FamilyMember,
-    action: str,
+    action: AuditAction,
     details: dict[str, Any],
     email_changed: bool = False,
 ) -> FamilyMember:
@@ -164,7 +165,7 @@ async def add_family_member(
         qa_user_id=qa_user_id,
         locked=locked,
         member=member,
-        action="family_member_added",
+        action=AuditAction.FAMILY_MEMBER_ADDED,
         details={k: values[k] for k in _VALUES_KEPT},
     )
 
@@ -195,7 +196,7 @@ async def update_family_member(
         qa_user_id=qa_user_id,
         locked=locked,
         member=member,
-        action="family_member_changed",
+        action=AuditAction.FAMILY_MEMBER_CHANGED,
         details={"changed": changed, **{k: values[k] for k in _VALUES_KEPT if k in changed}},
         email_changed="email" in changed,
     )
@@ -221,6 +222,6 @@ async def remove_family_member(
         qa_user_id=qa_user_id,
         locked=locked,
         member=member,
-        action="family_member_removed",
+        action=AuditAction.FAMILY_MEMBER_REMOVED,
         details={},
     )

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.states import Actor
 from service.settings import Settings
 from service.store.mail_bodies import clear_bodies_after_conferences
@@ -32,7 +33,7 @@ async def clear_expired_mail_bodies(
             now=now,
             actor_kind=Actor.SYSTEM.value,
             actor_id=None,
-            action="mail_bodies_cleared",
+            action=AuditAction.MAIL_BODIES_CLEARED,
             details={
                 "count": len(cleared.message_ids),
                 "request_ids": cleared.request_ids,

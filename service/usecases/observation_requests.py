@@ -4,8 +4,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.emails import EmailTemplate
+from notifications.outbox import RecipientRole
 from service.audit import append_audit
 from service.domain.allowed_now import check_before_conference, check_chair_check_day
+from service.domain.audit_actions import AuditAction
 from service.domain.conferences import ChairCheck
 from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT_VERSION
 from service.domain.errors import InvalidInput, NotFound
@@ -20,6 +23,7 @@ from service.domain.staff import normalise_email
 from service.domain.states import Actor, RequestEvent, RequestStatus, is_finished
 from service.domain.times import format_moment
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.loading import check_open_to_observers, load_conference, load_staff
 from service.store.locks import lock_conference, lock_request
 from service.store.tables import ObservationRequest
@@ -97,14 +101,13 @@ async def ask_to_observe(
     )
     session.add(request)
     await session.flush()
-    assert request.id is not None
     await append_audit(
         session,
         now=now,
         actor_kind=Actor.TRAINEE.value,
         actor_id=trainee_id,
-        action="asked_to_observe",
-        request_id=request.id,
+        action=AuditAction.ASKED_TO_OBSERVE,
+        request_id=saved_id(request),
         conference_id=conference_id,
         to_status=RequestStatus.SUBMITTED.value,
         details={"confidentiality_statement_version": CONFIDENTIALITY_STATEMENT_VERSION},
@@ -118,29 +121,31 @@ async def ask_to_observe(
         session,
         settings=settings,
         now=now,
-        template="trainee_request_received",
-        recipient_role="trainee",
+        template=EmailTemplate.TRAINEE_REQUEST_RECEIVED,
+        recipient_role=RecipientRole.TRAINEE,
         to_address=trainee.email,
-        request_id=request.id,
+        request_id=saved_id(request),
         context={
             **common,
             "venue": conference.venue,
-            "request_url": staff_request_url(settings, audience="trainee", request_id=request.id),
+            "request_url": staff_request_url(
+                settings, audience="trainee", request_id=saved_id(request)
+            ),
         },
     )
     await send_email(
         session,
         settings=settings,
         now=now,
-        template="qa_new_request",
-        recipient_role="qa",
+        template=EmailTemplate.QA_NEW_REQUEST,
+        recipient_role=RecipientRole.QA,
         to_address=settings.qa_mailbox,
-        request_id=request.id,
+        request_id=saved_id(request),
         context={
             **common,
             "observer_role": request.role,
             "observer_organisation": request.organisation,
-            "request_url": staff_request_url(settings, audience="qa", request_id=request.id),
+            "request_url": staff_request_url(settings, audience="qa", request_id=saved_id(request)),
         },
     )
     await session.commit()
@@ -175,8 +180,8 @@ async def decline_request(
         session,
         settings=settings,
         now=now,
-        template="trainee_request_decided",
-        recipient_role="trainee",
+        template=EmailTemplate.TRAINEE_REQUEST_DECIDED,
+        recipient_role=RecipientRole.TRAINEE,
         to_address=trainee.email,
         request_id=request_id,
         context={

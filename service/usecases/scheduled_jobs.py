@@ -10,20 +10,24 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from notifications.emails import EmailTemplate
+from notifications.outbox import RecipientRole
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.errors import ConcurrentChange, IllegalTransition
 from service.domain.reminders import reminder_due
 from service.domain.states import Actor, RequestEvent, RequestStatus
 from service.domain.times import format_moment
 from service.settings import Settings
 from service.store.bad_links import forget_bad_links_before
+from service.store.ids import saved_id
 from service.store.loading import load_staff
 from service.store.locks import lock_request
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
 from service.usecases.audit_seal import send_daily_seal
 from service.usecases.mail_retention import clear_expired_mail_bodies
 from service.usecases.steps.deadlines import answers_needed_by
-from service.usecases.steps.mail import send_email, send_family_link, staff_request_url
+from service.usecases.steps.mail import LinkEmail, send_email, send_family_link, staff_request_url
 from service.usecases.steps.moves import move_request
 from service.usecases.steps.outcomes import announce_outcome
 
@@ -131,13 +135,12 @@ async def send_due_reminders(
                     )
                 ):
                     continue
-                assert invitation.id is not None
                 invitation.reminders_sent += 1
                 await send_family_link(
                     session,
                     settings=settings,
                     now=now,
-                    purpose="reminder",
+                    purpose=LinkEmail.REMINDER,
                     invitation=invitation,
                     member=member,
                     request=request,
@@ -150,10 +153,10 @@ async def send_due_reminders(
                     now=now,
                     actor_kind=Actor.SYSTEM.value,
                     actor_id=None,
-                    action="reminder_sent",
+                    action=AuditAction.REMINDER_SENT,
                     request_id=request_id,
                     conference_id=conference.id,
-                    details={"invitation_id": invitation.id},
+                    details={"invitation_id": saved_id(invitation)},
                 )
                 sent += 1
             await session.commit()
@@ -189,7 +192,7 @@ async def flag_missing_chair_checks(
                 now=now,
                 actor_kind=Actor.SYSTEM.value,
                 actor_id=None,
-                action="chair_check_missing",
+                action=AuditAction.CHAIR_CHECK_MISSING,
                 request_id=request_id,
                 conference_id=conference.id,
             )
@@ -197,8 +200,8 @@ async def flag_missing_chair_checks(
                 session,
                 settings=settings,
                 now=now,
-                template="qa_chair_check_due",
-                recipient_role="qa",
+                template=EmailTemplate.QA_CHAIR_CHECK_DUE,
+                recipient_role=RecipientRole.QA,
                 to_address=settings.qa_mailbox,
                 request_id=request_id,
                 context={

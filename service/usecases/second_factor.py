@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.errors import NotFound
 from service.domain.sign_in_limits import Wait
 from service.domain.staff_sessions import EndReason, SessionKind, SignedInWith, Stage
@@ -27,6 +28,7 @@ from service.one_time_codes import (
 )
 from service.passwords import hash_password_off_loop, verify_password_off_loop
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.sign_in_failures import clear_failures
 from service.store.staff_sessions import end_sessions
 from service.store.tables import StaffRecoveryCode, StaffSession, StaffUser
@@ -55,14 +57,13 @@ async def use_code(
     """Whether `code` is the person's current one-time code, or is the unused recovery code
     `matching_recovery_code` found. Marks it used when it is (flushes, does not commit).
     """
-    assert user.id is not None
     secret = open_secret(settings, user.totp_secret) if user.totp_secret else None
     step = matching_step(secret, code, now=now) if secret else None
     if step is not None:
         result = await session.execute(
             update(StaffUser)
             .where(
-                col(StaffUser.id) == user.id,
+                col(StaffUser.id) == saved_id(user),
                 or_(col(StaffUser.totp_last_step).is_(None), col(StaffUser.totp_last_step) < step),
             )
             .values(totp_last_step=step)
@@ -74,7 +75,7 @@ async def use_code(
         update(StaffRecoveryCode)
         .where(
             col(StaffRecoveryCode.id) == recovery_code_id,
-            col(StaffRecoveryCode.staff_user_id) == user.id,
+            col(StaffRecoveryCode.staff_user_id) == saved_id(user),
             col(StaffRecoveryCode.used_at).is_(None),
         )
         .values(used_at=now)
@@ -146,8 +147,9 @@ async def _fresh_signed_in_session(
 ) -> NewSession:
     # A new token once the person has proved more: whoever saw the part-way cookie cannot
     # ride on it into the full session.
-    assert part_way.id is not None
-    await end_sessions(session, now=now, reason=EndReason.SIGNED_IN_FURTHER, session_id=part_way.id)
+    await end_sessions(
+        session, now=now, reason=EndReason.SIGNED_IN_FURTHER, session_id=saved_id(part_way)
+    )
     return await start_session(
         session,
         settings=settings,
@@ -266,7 +268,7 @@ async def _finish_set_up(
         now=now,
         actor_kind=Actor.SYSTEM.value,
         actor_id=None,
-        action="second_factor_set_up",
+        action=AuditAction.SECOND_FACTOR_SET_UP,
         details={"staff_user_id": user.id},
     )
     return True
@@ -299,7 +301,7 @@ async def reset_second_factor(
         now=now,
         actor_kind=Actor.ADMIN.value,
         actor_id=admin_id,
-        action="second_factor_reset",
+        action=AuditAction.SECOND_FACTOR_RESET,
         details={"staff_user_id": user_id},
     )
     await session.commit()

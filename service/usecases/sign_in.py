@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.sign_in_limits import Wait
 from service.domain.staff import AccountKind
 from service.domain.staff_sessions import SessionKind, SignedInWith, Stage, stage_after_password
@@ -154,7 +155,7 @@ async def lift_sign_in_wait(
         now=now,
         actor_kind="admin",
         actor_id=admin_id,
-        action="sign_in_wait_lifted",
+        action=AuditAction.SIGN_IN_WAIT_LIFTED,
         details={"staff_user_id": user.id, "failures_cleared": cleared},
     )
     await session.commit()

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.errors import InvalidInput, NotFound
 from service.domain.staff import StaffRole, check_password, normalise_email, parse_role
 from service.domain.staff_sessions import EndReason
@@ -57,7 +58,7 @@ async def create_staff_user(
         now=now,
         actor_kind="system",
         actor_id=None,
-        action="staff_account_created",
+        action=AuditAction.STAFF_ACCOUNT_CREATED,
         details={"staff_user_id": user.id, "role": staff_role.value, "by": created_by},
     )
     try:
@@ -105,7 +106,9 @@ async def set_staff_active(
             now=now,
             actor_kind=Actor.ADMIN.value,
             actor_id=admin_id,
-            action="staff_account_reactivated" if active else "staff_account_deactivated",
+            action=AuditAction.STAFF_ACCOUNT_REACTIVATED
+            if active
+            else AuditAction.STAFF_ACCOUNT_DEACTIVATED,
             details={"staff_user_id": user_id},
         )
     await session.commit()

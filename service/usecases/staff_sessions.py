@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
 from service.auth import new_api_token, new_session_token, token_hash
+from service.domain.audit_actions import AuditAction
 from service.domain.errors import InvalidInput, NotFound
 from service.domain.staff import AccountKind, StaffRole, parse_role
 from service.domain.staff_sessions import (
@@ -26,6 +27,7 @@ from service.domain.staff_sessions import (
 )
 from service.domain.states import Actor
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.staff_sessions import end_sessions
 from service.store.tables import StaffSession, StaffUser
 
@@ -59,11 +61,10 @@ async def start_session(
     device: str | None = None,
 ) -> NewSession:
     """A new browser session or personal API token for `user`; flushes, does not commit."""
-    assert user.id is not None
     token = new_api_token() if kind is SessionKind.API else new_session_token()
     row = StaffSession(
         token_hash=token_hash(token),
-        staff_user_id=user.id,
+        staff_user_id=saved_id(user),
         kind=kind.value,
         stage=stage.value,
         signed_in_with=signed_in_with.value,
@@ -78,7 +79,7 @@ async def start_session(
     await session.flush()
     logger.info(
         "session started",
-        extra={"staff_user_id": user.id, "kind": kind.value, "stage": stage.value},
+        extra={"staff_user_id": saved_id(user), "kind": kind.value, "stage": stage.value},
     )
     return NewSession(token=token, row=row, role=user.role)
 
@@ -105,7 +106,7 @@ async def end_session_for_admin(
             now=now,
             actor_kind=Actor.ADMIN.value,
             actor_id=admin_id,
-            action="staff_session_ended",
+            action=AuditAction.STAFF_SESSION_ENDED,
             details={"session_id": session_id, "staff_user_id": row.staff_user_id},
         )
     await session.commit()
@@ -137,7 +138,7 @@ async def end_peoples_sessions_for_admin(
         now=now,
         actor_kind=Actor.ADMIN.value,
         actor_id=admin_id,
-        action="staff_sessions_ended",
+        action=AuditAction.STAFF_SESSIONS_ENDED,
         details={"staff_user_id": staff_user_id, "everyone": staff_user_id is None, "ended": ended},
     )
     await session.commit()
@@ -181,11 +182,10 @@ async def create_integration_token(
     )
     session.add(account)
     await session.flush()
-    assert account.id is not None
     token = new_api_token()
     row = StaffSession(
         token_hash=token_hash(token),
-        staff_user_id=account.id,
+        staff_user_id=saved_id(account),
         kind=SessionKind.INTEGRATION.value,
         stage=Stage.SIGNED_IN.value,
         signed_in_with=SignedInWith.INTEGRATION.value,
@@ -202,8 +202,8 @@ async def create_integration_token(
         now=now,
         actor_kind=Actor.ADMIN.value,
         actor_id=admin_id,
-        action="integration_token_created",
-        details={"session_id": row.id, "staff_user_id": account.id, "role": acting_as.value},
+        action=AuditAction.INTEGRATION_TOKEN_CREATED,
+        details={"session_id": row.id, "staff_user_id": saved_id(account), "role": acting_as.value},
     )
     await session.commit()
     return NewSession(token=token, row=row, role=account.role)

@@ -6,8 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from notifications.emails import EmailTemplate
+from notifications.outbox import RecipientRole
 from service.audit import append_audit
 from service.auth import issue_email_confirmation
+from service.domain.audit_actions import AuditAction
 from service.domain.errors import InvalidInput
 from service.domain.staff import (
     StaffRole,
@@ -17,6 +20,7 @@ from service.domain.staff import (
 )
 from service.passwords import hash_password_off_loop
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.tables import StaffUser
 from service.usecases.steps.mail import send_email
 
@@ -59,22 +63,21 @@ async def register_trainee(
     )
     session.add(user)
     await session.flush()
-    assert user.id is not None
     await append_audit(
         session,
         now=now,
         actor_kind="trainee",
-        actor_id=user.id,
-        action="trainee_registered",
-        details={"staff_user_id": user.id},
+        actor_id=saved_id(user),
+        action=AuditAction.TRAINEE_REGISTERED,
+        details={"staff_user_id": saved_id(user)},
     )
-    token = issue_email_confirmation(settings, user_id=user.id)
+    token = issue_email_confirmation(settings, user_id=saved_id(user))
     await send_email(
         session,
         settings=settings,
         now=now,
-        template="staff_confirm_email",
-        recipient_role="trainee",
+        template=EmailTemplate.STAFF_CONFIRM_EMAIL,
+        recipient_role=RecipientRole.TRAINEE,
         to_address=address,
         request_id=None,
         context={
@@ -97,7 +100,7 @@ async def confirm_trainee_email(session: AsyncSession, *, now: datetime, user_id
             now=now,
             actor_kind="trainee",
             actor_id=user_id,
-            action="trainee_email_confirmed",
+            action=AuditAction.TRAINEE_EMAIL_CONFIRMED,
             details={"staff_user_id": user_id},
         )
         await session.commit()

@@ -6,10 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from notifications.outbox import OutboxMessage
+from notifications.emails import EmailTemplate
+from notifications.outbox import OutboxMessage, RecipientRole
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.states import Actor
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.tables import Conference, FamilyMember, ObservationRequest
 from service.usecases.steps.mail import send_email, staff_request_url
 
@@ -18,7 +21,7 @@ async def tell_qa_email_undeliverable(
     session: AsyncSession, *, settings: Settings, now: datetime, message: OutboxMessage
 ) -> None:
     """Record and report a family email that failed for good, in the dispatcher's transaction."""
-    if message.recipient_role != "family" or message.request_id is None:
+    if message.recipient_role != RecipientRole.FAMILY or message.request_id is None:
         return
     request = await session.get(ObservationRequest, message.request_id)
     conference = await session.get(Conference, request.conference_id) if request else None
@@ -40,7 +43,7 @@ async def tell_qa_email_undeliverable(
         now=now,
         actor_kind=Actor.SYSTEM.value,
         actor_id=None,
-        action="family_email_undeliverable",
+        action=AuditAction.FAMILY_EMAIL_UNDELIVERABLE,
         request_id=request.id,
         conference_id=conference.id,
         details={
@@ -54,12 +57,12 @@ async def tell_qa_email_undeliverable(
         session,
         settings=settings,
         now=now,
-        template="qa_undeliverable",
-        recipient_role="qa",
+        template=EmailTemplate.QA_UNDELIVERABLE,
+        recipient_role=RecipientRole.QA,
         to_address=settings.qa_mailbox,
         request_id=request.id,
         context={
             "conference_reference": conference.reference,
-            "request_url": staff_request_url(settings, audience="qa", request_id=request.id or 0),
+            "request_url": staff_request_url(settings, audience="qa", request_id=saved_id(request)),
         },
     )

@@ -8,11 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.consent import AskDecision, FamilyMemberFacts, wording_for
 from service.domain.states import Actor
 from service.domain.times import london_day
 from service.links import new_nonce
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.tables import (
     Conference,
     ConsentInvitation,
@@ -20,14 +22,13 @@ from service.store.tables import (
     ObservationRequest,
     StaffUser,
 )
-from service.usecases.steps.mail import send_family_link
+from service.usecases.steps.mail import LinkEmail, send_family_link
 
 
 def family_facts(member: FamilyMember) -> FamilyMemberFacts:
     """What the domain needs to know to decide whether and how a person is asked."""
-    assert member.id is not None
     return FamilyMemberFacts(
-        member_id=member.id,
+        member_id=saved_id(member),
         is_child=member.is_child,
         has_parental_responsibility=member.has_parental_responsibility,
         sufficient_understanding=member.sufficient_understanding,
@@ -77,10 +78,9 @@ async def ask_family_member(
         is_child=member.is_child, date_of_birth=member.date_of_birth, day=london_day(now)
     )
     if invitation is None:
-        assert request.id is not None and member.id is not None
         invitation = ConsentInvitation(
-            request_id=request.id,
-            family_member_id=member.id,
+            request_id=saved_id(request),
+            family_member_id=saved_id(member),
             nonce=new_nonce(),
             wording=wording.value,
             ask_in_person=decision.ask_in_person,
@@ -103,7 +103,9 @@ async def ask_family_member(
         now=now,
         actor_kind=Actor.QA.value,
         actor_id=context.qa_user_id,
-        action="family_member_to_ask_in_person" if decision.ask_in_person else "invitation_sent",
+        action=AuditAction.FAMILY_MEMBER_TO_ASK_IN_PERSON
+        if decision.ask_in_person
+        else AuditAction.INVITATION_SENT,
         request_id=request.id,
         conference_id=conference.id,
         details={
@@ -118,7 +120,7 @@ async def ask_family_member(
             session,
             settings=context.settings,
             now=now,
-            purpose="invitation",
+            purpose=LinkEmail.INVITATION,
             invitation=invitation,
             member=member,
             request=request,

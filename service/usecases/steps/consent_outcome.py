@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.consent import Answer, consent_outcome, event_for_outcome
 from service.domain.states import Actor, RequestEvent, RequestStatus, is_finished
 from service.settings import Settings
@@ -83,7 +84,7 @@ async def close_conference_after_no(
             now=now,
             actor_kind=Actor.SYSTEM.value,
             actor_id=None,
-            action="conference_closed_after_no",
+            action=AuditAction.CONFERENCE_CLOSED_AFTER_NO,
             request_id=request.id,
             conference_id=conference.id,
         )

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from notifications.calendar import CalendarMethod
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.consent import AskDecision, who_is_asked
 from service.domain.family_changes import (
     InvitationStep,
@@ -29,7 +31,7 @@ from service.store.tables import ConsentInvitation, FamilyMember, ObservationReq
 from service.usecases.steps.asking import AskingContext, ask_family_member, family_facts
 from service.usecases.steps.consent_outcome import decide_if_complete, live_invitations
 from service.usecases.steps.deadlines import answers_needed_by
-from service.usecases.steps.mail import send_calendar, send_family_link
+from service.usecases.steps.mail import LinkEmail, send_calendar, send_family_link
 from service.usecases.steps.moves import move_request
 
 _BEING_ASKED = (RequestStatus.SEEKING_CONSENT, RequestStatus.CONFIRMED)
@@ -120,7 +122,7 @@ async def _ask_someone_new(
             session,
             settings=context.settings,
             now=context.now,
-            method="CANCEL",
+            method=CalendarMethod.CANCEL,
             request=request,
             conference=locked.conference,
             observer=context.observer,
@@ -150,7 +152,7 @@ async def _stop_asking(
         now=context.now,
         actor_kind=Actor.QA.value,
         actor_id=context.qa_user_id,
-        action="invitation_ended",
+        action=AuditAction.INVITATION_ENDED,
         request_id=request.id,
         conference_id=locked.conference_id,
         details={
@@ -181,9 +183,9 @@ async def _new_link_or_in_person(
         now=context.now,
         actor_kind=Actor.QA.value,
         actor_id=context.qa_user_id,
-        action="link_reissued"
+        action=AuditAction.LINK_REISSUED
         if step is InvitationStep.NEW_LINK
-        else "family_member_to_ask_in_person",
+        else AuditAction.FAMILY_MEMBER_TO_ASK_IN_PERSON,
         request_id=context.request.id,
         conference_id=context.conference.id,
         details={
@@ -198,7 +200,7 @@ async def _new_link_or_in_person(
             session,
             settings=context.settings,
             now=context.now,
-            purpose="invitation",
+            purpose=LinkEmail.INVITATION,
             invitation=invitation,
             member=member,
             request=context.request,

@@ -6,11 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from notifications.emails import EmailTemplate
+from notifications.outbox import RecipientRole
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.states import Actor
 from service.domain.times import format_moment
 from service.links import consent_url
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
 from service.usecases.steps.mail import send_email
 
@@ -42,13 +46,12 @@ async def tell_family_conference_moved(
     for invitation, member in rows:
         if not member.email or not member.contact_by_email:
             continue
-        assert invitation.id is not None
         await send_email(
             session,
             settings=settings,
             now=now,
-            template="family_conference_moved",
-            recipient_role="family",
+            template=EmailTemplate.FAMILY_CONFERENCE_MOVED,
+            recipient_role=RecipientRole.FAMILY,
             to_address=member.email,
             request_id=request.id,
             context={
@@ -58,7 +61,7 @@ async def tell_family_conference_moved(
                 "answer": invitation.current_answer,
                 "answer_by": format_moment(deadline),
                 "consent_url": consent_url(
-                    settings, invitation_id=invitation.id, nonce=invitation.nonce
+                    settings, invitation_id=saved_id(invitation), nonce=invitation.nonce
                 ),
             },
         )
@@ -67,10 +70,10 @@ async def tell_family_conference_moved(
             now=now,
             actor_kind=Actor.SYSTEM.value,
             actor_id=None,
-            action="family_told_of_move",
+            action=AuditAction.FAMILY_TOLD_OF_MOVE,
             request_id=request.id,
             conference_id=conference.id,
-            details={"invitation_id": invitation.id, "family_member_id": member.id},
+            details={"invitation_id": saved_id(invitation), "family_member_id": member.id},
         )
         told += 1
     return told

@@ -1,17 +1,20 @@
 """Writing emails and calendar invites into the outbox, inside the caller's transaction."""
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications.calendar import CalendarInvite, build_invite
-from notifications.emails import EmailRenderer
-from notifications.outbox import enqueue
+from notifications.calendar import CalendarInvite, CalendarMethod, build_invite
+from notifications.emails import EmailRenderer, EmailTemplate
+from notifications.outbox import RecipientRole, enqueue
+from service.domain.consent import Wording
 from service.domain.times import format_moment
 from service.links import consent_url
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.tables import (
     Conference,
     ConsentInvitation,
@@ -19,6 +22,25 @@ from service.store.tables import (
     ObservationRequest,
     StaffUser,
 )
+
+
+class LinkEmail(StrEnum):
+    """Why a family member is sent their link."""
+
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+
+
+_FAMILY_LINK_TEMPLATES: dict[tuple[LinkEmail, Wording], EmailTemplate] = {
+    (LinkEmail.INVITATION, Wording.ADULT): EmailTemplate.FAMILY_INVITATION,
+    (LinkEmail.INVITATION, Wording.YOUNG_PERSON): EmailTemplate.FAMILY_INVITATION_YOUNG_PERSON,
+    (LinkEmail.REMINDER, Wording.ADULT): EmailTemplate.FAMILY_REMINDER,
+    (LinkEmail.REMINDER, Wording.YOUNG_PERSON): EmailTemplate.FAMILY_REMINDER_YOUNG_PERSON,
+}
+_CALENDAR_TEMPLATES: dict[CalendarMethod, EmailTemplate] = {
+    CalendarMethod.REQUEST: EmailTemplate.CALENDAR_INVITE,
+    CalendarMethod.CANCEL: EmailTemplate.CALENDAR_CANCEL,
+}
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +68,8 @@ async def send_email(
     *,
     settings: Settings,
     now: datetime,
-    template: str,
-    recipient_role: str,
+    template: EmailTemplate,
+    recipient_role: RecipientRole,
     to_address: str,
     request_id: int | None,
     context: dict[str, object],
@@ -77,17 +99,16 @@ def calendar_uid(settings: Settings, request_id: int) -> str:
 def observation_invite(
     settings: Settings,
     *,
-    method: str,
+    method: CalendarMethod,
     request: ObservationRequest,
     conference: Conference,
     observer: StaffUser,
     now: datetime,
 ) -> CalendarInvite:
     """The observation's calendar entry: the conference reference and venue, never the family."""
-    assert request.id is not None
     return build_invite(
-        method="CANCEL" if method == "CANCEL" else "REQUEST",
-        uid=calendar_uid(settings, request.id),
+        method=method,
+        uid=calendar_uid(settings, saved_id(request)),
         sequence=request.calendar_sequence,
         starts_at=conference.starts_at,
         ends_at=conference.starts_at + timedelta(minutes=conference.duration_minutes),
@@ -112,7 +133,7 @@ async def send_calendar(
     *,
     settings: Settings,
     now: datetime,
-    method: str,
+    method: CalendarMethod,
     request: ObservationRequest,
     conference: Conference,
     observer: StaffUser,
@@ -121,14 +142,17 @@ async def send_calendar(
     invite = observation_invite(
         settings, method=method, request=request, conference=conference, observer=observer, now=now
     )
-    template = "calendar_cancel" if method == "CANCEL" else "calendar_invite"
+    template = _CALENDAR_TEMPLATES[method]
     context: dict[str, object] = {
         "conference_reference": conference.reference,
         "conference_when": format_moment(conference.starts_at),
         "venue": conference.venue,
         "observer_name": observer.name,
     }
-    for role, address in (("qa", settings.qa_mailbox), ("observer", observer.email)):
+    for role, address in (
+        (RecipientRole.QA, settings.qa_mailbox),
+        (RecipientRole.OBSERVER, observer.email),
+    ):
         await send_email(
             session,
             settings=settings,
@@ -149,7 +173,7 @@ async def send_family_link(
     *,
     settings: Settings,
     now: datetime,
-    purpose: str,
+    purpose: LinkEmail,
     invitation: ConsentInvitation,
     member: FamilyMember,
     request: ObservationRequest,
@@ -158,15 +182,14 @@ async def send_family_link(
     deadline: datetime,
 ) -> None:
     """Email a family member their own link, as an invitation or the one reminder."""
-    assert invitation.id is not None and member.email
-    young = invitation.wording == "young_person"
-    template = f"family_{purpose}_young_person" if young else f"family_{purpose}"
+    assert member.email
+    template = _FAMILY_LINK_TEMPLATES[(purpose, Wording(invitation.wording))]
     await send_email(
         session,
         settings=settings,
         now=now,
         template=template,
-        recipient_role="family",
+        recipient_role=RecipientRole.FAMILY,
         to_address=member.email,
         request_id=request.id,
         context={
@@ -178,7 +201,7 @@ async def send_family_link(
             "conference_when": format_moment(conference.starts_at),
             "answer_by": format_moment(deadline),
             "consent_url": consent_url(
-                settings, invitation_id=invitation.id, nonce=invitation.nonce
+                settings, invitation_id=saved_id(invitation), nonce=invitation.nonce
             ),
         },
     )

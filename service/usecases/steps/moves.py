@@ -6,10 +6,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.errors import ConcurrentChange
 from service.domain.states import Actor, RequestEvent, RequestStatus
 from service.domain.transitions import next_status
 from service.store.conference_changes import compare_and_set_conference
+from service.store.ids import saved_id
 from service.store.requests import compare_and_set_status
 from service.store.tables import Conference, ObservationRequest
 
@@ -26,12 +28,11 @@ async def move_request(
     **changes: Any,
 ) -> RequestStatus:
     """Apply one event with its audit entry; ConcurrentChange if someone moved it first."""
-    assert request.id is not None
     current = RequestStatus(request.status)
     target = next_status(current, event, actor)
     won = await compare_and_set_status(
         session,
-        request_id=request.id,
+        request_id=saved_id(request),
         expected_status=current,
         expected_version=request.version,
         new_status=target,
@@ -48,8 +49,8 @@ async def move_request(
         now=now,
         actor_kind=actor.value,
         actor_id=actor_id,
-        action=event.value,
-        request_id=request.id,
+        action=AuditAction(event.value),
+        request_id=saved_id(request),
         conference_id=request.conference_id,
         from_status=current.value,
         to_status=target.value,
@@ -62,9 +63,8 @@ async def change_conference(
     session: AsyncSession, *, conference: Conference, **changes: Any
 ) -> Conference:
     """Change a conference as loaded; ConcurrentChange if someone changed it first."""
-    assert conference.id is not None
     won = await compare_and_set_conference(
-        session, conference_id=conference.id, expected_version=conference.version, **changes
+        session, conference_id=saved_id(conference), expected_version=conference.version, **changes
     )
     if not won:
         raise ConcurrentChange(

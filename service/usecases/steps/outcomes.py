@@ -4,9 +4,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.calendar import CalendarMethod
+from notifications.emails import EmailTemplate
+from notifications.outbox import RecipientRole
 from service.domain.states import RequestStatus
 from service.domain.times import format_moment
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.loading import load_conference, load_staff
 from service.store.tables import ObservationRequest
 from service.usecases.steps.mail import send_calendar, send_email, staff_request_url
@@ -29,7 +33,6 @@ async def announce_outcome(
     cancel_invite: bool = False,
 ) -> None:
     """Email the outcome to the trainee and QA, with the calendar invite or its cancellation."""
-    assert request.id is not None
     status = RequestStatus(request.status)
     outcome = _OUTCOME_BY_STATUS[status]
     conference = await load_conference(session, request.conference_id)
@@ -45,26 +48,28 @@ async def announce_outcome(
         session,
         settings=settings,
         now=now,
-        template="trainee_outcome",
-        recipient_role="trainee",
+        template=EmailTemplate.TRAINEE_OUTCOME,
+        recipient_role=RecipientRole.TRAINEE,
         to_address=trainee.email,
-        request_id=request.id,
+        request_id=saved_id(request),
         context={
             **common,
-            "request_url": staff_request_url(settings, audience="trainee", request_id=request.id),
+            "request_url": staff_request_url(
+                settings, audience="trainee", request_id=saved_id(request)
+            ),
         },
     )
     await send_email(
         session,
         settings=settings,
         now=now,
-        template="qa_outcome",
-        recipient_role="qa",
+        template=EmailTemplate.QA_OUTCOME,
+        recipient_role=RecipientRole.QA,
         to_address=settings.qa_mailbox,
-        request_id=request.id,
+        request_id=saved_id(request),
         context={
             **common,
-            "request_url": staff_request_url(settings, audience="qa", request_id=request.id),
+            "request_url": staff_request_url(settings, audience="qa", request_id=saved_id(request)),
         },
     )
     if status is RequestStatus.CONFIRMED or cancel_invite:
@@ -72,7 +77,9 @@ async def announce_outcome(
             session,
             settings=settings,
             now=now,
-            method="REQUEST" if status is RequestStatus.CONFIRMED else "CANCEL",
+            method=CalendarMethod.REQUEST
+            if status is RequestStatus.CONFIRMED
+            else CalendarMethod.CANCEL,
             request=request,
             conference=conference,
             observer=trainee,

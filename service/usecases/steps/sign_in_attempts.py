@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.audit import append_audit
+from service.domain.audit_actions import AuditAction
 from service.domain.errors import InvalidInput
 from service.domain.sign_in_limits import FAILURES_PER_ACCOUNT, Wait, must_wait
 from service.domain.staff import normalise_email
@@ -84,6 +85,6 @@ async def note_if_locked(
             now=now,
             actor_kind="system",
             actor_id=None,
-            action="sign_in_locked",
+            action=AuditAction.SIGN_IN_LOCKED,
             details={"staff_user_id": staff_user_id, "failures": FAILURES_PER_ACCOUNT},
         )

@@ -15,8 +15,8 @@ from service.web.deps import (
     WriteSessionDep,
     client_address,
     client_device,
-    get_database,
 )
+from service.web.http.app_state import database_of
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 403, 422, 429)
@@ -38,7 +38,7 @@ async def create_token(
             status_code=403,
             detail="Passwords are turned off here. Ask an administrator for an integration token.",
         )
-    database = get_database(request)
+    database = database_of(request)
     result = await sign_in_with_password(
         database.reader,
         database.writer,

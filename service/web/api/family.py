@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
+from service.store.ids import saved_id
 from service.store.tables import FamilyMember
 from service.usecases.family_members import (
     FamilyMemberDetails,
@@ -28,7 +29,6 @@ router = APIRouter(prefix="/api/v1", responses=_ERRORS, tags=["family"])
 
 
 def _member_out(member: FamilyMember) -> FamilyMemberOut:
-    assert member.id is not None
     return FamilyMemberOut.model_validate(member, from_attributes=True)
 
 
@@ -48,11 +48,11 @@ async def create_family_member(
         session,
         settings=settings,
         now=now,
-        qa_user_id=user.id or 0,
+        qa_user_id=user.id,
         conference_id=conference_id,
         details=FamilyMemberDetails(**body.model_dump()),
     )
-    return CreatedOut(id=member.id or 0)
+    return CreatedOut(id=saved_id(member))
 
 
 @router.patch("/family-members/{family_member_id}", response_model=FamilyMemberOut)
@@ -69,7 +69,7 @@ async def correct_family_member(
         session,
         settings=settings,
         now=now,
-        qa_user_id=user.id or 0,
+        qa_user_id=user.id,
         family_member_id=family_member_id,
         changes=body.model_dump(exclude_unset=True),
     )
@@ -89,7 +89,7 @@ async def delete_family_member(
         session,
         settings=settings,
         now=now,
-        qa_user_id=user.id or 0,
+        qa_user_id=user.id,
         family_member_id=family_member_id,
     )
     return Response(status_code=204)

@@ -3,6 +3,7 @@
 from service.domain.states import RequestStatus
 from service.domain.transitions import describe_status
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.tables import Conference
 from service.store.views import FamilyRow, RequestRow
 from service.usecases.steps.deadlines import answers_needed_by
@@ -17,9 +18,8 @@ from service.web.api.schemas import (
 
 def conference_public(conference: Conference) -> ConferencePublicOut:
     """The trainee's view of a conference."""
-    assert conference.id is not None
     return ConferencePublicOut(
-        id=conference.id,
+        id=saved_id(conference),
         reference=conference.reference,
         kind=conference.kind,
         starts_at=conference.starts_at,
@@ -40,9 +40,8 @@ def conference_for_qa(conference: Conference) -> ConferenceOut:
 
 def request_for_trainee(row: RequestRow) -> RequestTraineeOut:
     """What the trainee who asked may see: the status, never the family's answers."""
-    assert row.request.id is not None
     return RequestTraineeOut(
-        id=row.request.id,
+        id=saved_id(row.request),
         status=row.request.status,
         status_description=describe_status(RequestStatus(row.request.status)),
         conference=conference_public(row.conference),
@@ -68,7 +67,7 @@ def request_for_qa(settings: Settings, row: RequestRow, family: list[FamilyRow])
         chair_check=row.request.chair_check,
         family=[
             FamilyAnswerOut(
-                family_member_id=f.member.id or 0,
+                family_member_id=saved_id(f.member),
                 name=f.member.name,
                 relationship=f.member.relationship,
                 asked_in_person=f.invitation.ask_in_person,

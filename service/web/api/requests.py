@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from service.domain.notice import earliest_conference_start
 from service.domain.staff import StaffRole
 from service.domain.states import Actor, RequestStatus
+from service.store.ids import saved_id
 from service.store.views import (
     conferences_open_to_trainees,
     family_for_request,
@@ -70,10 +71,8 @@ async def create_conference(
     body: ConferenceIn, user: ApiQaDep, session: WriteSessionDep, now: NowDep
 ) -> CreatedOut:
     """QA records a conference."""
-    conference = await record_conference(
-        session, now=now, qa_user_id=user.id or 0, **body.model_dump()
-    )
-    return CreatedOut(id=conference.id or 0)
+    conference = await record_conference(session, now=now, qa_user_id=user.id, **body.model_dump())
+    return CreatedOut(id=saved_id(conference))
 
 
 @router.get("/conferences", tags=["conferences"])
@@ -121,7 +120,7 @@ async def move_conference(
         session,
         settings=settings,
         now=now,
-        qa_user_id=user.id or 0,
+        qa_user_id=user.id,
         conference_id=conference_id,
         starts_at=body.starts_at,
         venue=body.venue,
@@ -142,7 +141,7 @@ async def cancel(
 ) -> ConferenceOut:
     """QA cancels a conference and every open request for it."""
     conference = await cancel_conference(
-        session, settings=settings, now=now, qa_user_id=user.id or 0, conference_id=conference_id
+        session, settings=settings, now=now, qa_user_id=user.id, conference_id=conference_id
     )
     return conference_for_qa(conference)
 
@@ -157,9 +156,9 @@ async def create_request(
 ) -> StatusOut:
     """A trainee asks to observe a conference."""
     request = await ask_to_observe(
-        session, settings=settings, now=now, trainee_id=user.id or 0, **body.model_dump()
+        session, settings=settings, now=now, trainee_id=user.id, **body.model_dump()
     )
-    return StatusOut(id=request.id or 0, status=request.status)
+    return StatusOut(id=saved_id(request), status=request.status)
 
 
 @router.get("/observation-requests", tags=["requests"])
@@ -195,7 +194,7 @@ async def read_request(
     if user.role == StaffRole.TRAINEE:
         return request_for_trainee(row)
     family = await family_for_request(
-        session, conference_id=row.conference.id or 0, request_id=request_id
+        session, conference_id=saved_id(row.conference), request_id=request_id
     )
     return request_for_qa(settings, row, family)
 
@@ -208,7 +207,7 @@ async def approve(
 ) -> StatusOut:
     """QA approves: the family is asked, each person through their own link."""
     request = await approve_request(
-        session, settings=settings, now=now, qa_user_id=user.id or 0, request_id=request_id
+        session, settings=settings, now=now, qa_user_id=user.id, request_id=request_id
     )
     return StatusOut(id=request_id, status=request.status)
 
@@ -229,7 +228,7 @@ async def decline(
         session,
         settings=settings,
         now=now,
-        qa_user_id=user.id or 0,
+        qa_user_id=user.id,
         request_id=request_id,
         reason=body.reason,
     )
@@ -252,7 +251,7 @@ async def withdraw(
         settings=settings,
         now=now,
         actor=Actor.TRAINEE if user.role == StaffRole.TRAINEE else Actor.QA,
-        actor_id=user.id or 0,
+        actor_id=user.id,
         request_id=request_id,
     )
     return StatusOut(id=request_id, status=request.status)
@@ -274,7 +273,7 @@ async def chair_check(
         session,
         settings=settings,
         now=now,
-        qa_user_id=user.id or 0,
+        qa_user_id=user.id,
         request_id=request_id,
         outcome=body.outcome,
     )
@@ -296,7 +295,7 @@ async def calendar_file(
 ) -> Response:
     """The observation's calendar invite, once it is confirmed."""
     ics = await calendar_for_request(
-        session, settings=settings, now=now, user=user, request_id=request_id
+        session, settings=settings, now=now, viewer=user, request_id=request_id
     )
     return Response(content=ics, media_type="text/calendar; charset=utf-8")
 
@@ -311,6 +310,6 @@ async def reissue(
 ) -> StatusOut:
     """QA sends a family member a new link; every link sent before stops working."""
     await reissue_link(
-        session, settings=settings, now=now, qa_user_id=user.id or 0, invitation_id=invitation_id
+        session, settings=settings, now=now, qa_user_id=user.id, invitation_id=invitation_id
     )
     return StatusOut(id=invitation_id, status="link_reissued")

@@ -5,15 +5,15 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from service.domain.staff import StaffMember, StaffRole
 from service.settings import Settings
-from service.store.tables import StaffUser
 from service.web.http.csrf import csrf_value_for, set_csrf_cookie_if_new
 from service.web.pages.staff.session import idle_timing
 
-_NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    "trainee": [("/trainee", "Conferences and your requests")],
-    "qa": [("/qa", "Requests"), ("/qa/conferences", "Conferences")],
-    "admin": [
+_NAVIGATION: dict[StaffRole, list[tuple[str, str]]] = {
+    StaffRole.TRAINEE: [("/trainee", "Conferences and your requests")],
+    StaffRole.QA: [("/qa", "Requests"), ("/qa/conferences", "Conferences")],
+    StaffRole.ADMIN: [
         ("/admin", "Staff accounts"),
         ("/admin/sessions", "Who is signed in"),
         ("/admin/integrations", "Integration tokens"),
@@ -21,7 +21,7 @@ _NAVIGATION: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _navigation(user: StaffUser | None, path: str) -> list[dict[str, object]]:
+def _navigation(user: StaffMember | None, path: str) -> list[dict[str, object]]:
     if user is None:
         return []
     return [
@@ -33,7 +33,7 @@ def _navigation(user: StaffUser | None, path: str) -> list[dict[str, object]]:
 def render_page(request: Request, template: str, *, status: int = 200, **context: Any) -> Response:
     """Render a page template inside the service's layout."""
     settings: Settings = request.app.state.settings
-    user: StaffUser | None = getattr(request.state, "user", None)
+    user: StaffMember | None = getattr(request.state, "staff", None)
     now = request.app.state.clock()
     values: dict[str, Any] = {
         "signed_in_user": user,

@@ -13,13 +13,13 @@ from service.usecases.sign_in import lift_sign_in_wait
 from service.usecases.staff_accounts import set_staff_active
 from service.usecases.steps.sign_in_attempts import account_key
 from service.web.deps import (
+    AdminFormDep,
     NowDep,
     PageAdminDep,
     ReadSessionDep,
     SettingsDep,
     WriteSessionDep,
 )
-from service.web.http.csrf import CSRF_FIELD, require_csrf
 from service.web.http.fields import IdPath
 from service.web.http.rendering import render_page
 
@@ -64,16 +64,15 @@ async def staff_accounts(
 async def lift_wait(
     request: Request,
     user_id: IdPath,
-    user: PageAdminDep,
+    post: AdminFormDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
     """Let a member of staff who failed to sign in too often try again now."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    user = post.staff
     member = await load_staff(session, user_id)
-    await lift_sign_in_wait(session, settings=settings, now=now, admin_id=user.id or 0, user=member)
+    await lift_sign_in_wait(session, settings=settings, now=now, admin_id=user.id, user=member)
     return RedirectResponse("/admin?done=let+try+again", status_code=303)
 
 
@@ -82,21 +81,20 @@ async def change_access(
     request: Request,
     user_id: IdPath,
     action: str,
-    user: PageAdminDep,
+    post: AdminFormDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
     """Stop a staff member signing in (withdrawing what they asked for), or restore it."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    user = post.staff
     if action not in ("deactivate", "reactivate"):
         raise NotFound("There is no page at this address.")
     await set_staff_active(
         session,
         settings=settings,
         now=now,
-        admin_id=user.id or 0,
+        admin_id=user.id,
         user_id=user_id,
         active=action == "reactivate",
     )

@@ -23,6 +23,7 @@ from service.usecases.staff_sessions import (
     end_session_for_admin,
 )
 from service.web.deps import (
+    AdminFormDep,
     NowDep,
     PageAdminDep,
     ReadSessionDep,
@@ -30,7 +31,6 @@ from service.web.deps import (
     SignedInDep,
     WriteSessionDep,
 )
-from service.web.http.csrf import CSRF_FIELD, require_csrf
 from service.web.http.fields import IdPath, ShortText
 from service.web.http.forms import FieldError, parse_form
 from service.web.http.rendering import render_page
@@ -95,14 +95,12 @@ _ENDED = {
 async def end_everyone(
     request: Request,
     signed_in: SignedInDep,
-    user: PageAdminDep,
+    post: AdminFormDep,
     session: WriteSessionDep,
     now: NowDep,
 ) -> Response:
     """Sign out every person but the administrator doing it (integrations carry on)."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
-    assert user.id is not None
+    user = post.staff
     await end_peoples_sessions_for_admin(
         session, now=now, admin_id=user.id, keep_session_id=signed_in.session_id
     )
@@ -114,14 +112,12 @@ async def end_persons_sessions(
     request: Request,
     user_id: IdPath,
     signed_in: SignedInDep,
-    user: PageAdminDep,
+    post: AdminFormDep,
     session: WriteSessionDep,
     now: NowDep,
 ) -> Response:
     """Sign one person out on every browser, and end their API tokens."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
-    assert user.id is not None
+    user = post.staff
     await end_peoples_sessions_for_admin(
         session,
         now=now,
@@ -134,12 +130,10 @@ async def end_persons_sessions(
 
 @router.post("/sessions/{session_id}/end")
 async def end_one_session(
-    request: Request, session_id: IdPath, user: PageAdminDep, session: WriteSessionDep, now: NowDep
+    request: Request, session_id: IdPath, post: AdminFormDep, session: WriteSessionDep, now: NowDep
 ) -> Response:
     """End someone's session or token at once."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
-    assert user.id is not None
+    form, user = post.form, post.staff
     await end_session_for_admin(session, now=now, admin_id=user.id, session_id=session_id)
     back = "/admin/integrations?done=revoked" if form.get("from") == "integrations" else None
     return RedirectResponse(back or "/admin/sessions?done=ended", status_code=303)
@@ -198,11 +192,10 @@ class IntegrationTokenForm(BaseModel):
 
 @router.post("/integrations")
 async def new_integration_token(
-    request: Request, user: PageAdminDep, session: WriteSessionDep, now: NowDep
+    request: Request, post: AdminFormDep, session: WriteSessionDep, now: NowDep
 ) -> Response:
     """Make a named token; it is shown on this page once and never again."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    form, user = post.form, post.staff
     parsed = parse_form(
         IntegrationTokenForm,
         form,
@@ -214,7 +207,6 @@ async def new_integration_token(
     )
     created = None
     if parsed.value is not None:
-        assert user.id is not None
         try:
             created = await create_integration_token(
                 session, now=now, admin_id=user.id, **parsed.value.model_dump()
@@ -238,11 +230,9 @@ async def new_integration_token(
 
 @router.post("/staff/{user_id}/reset-second-factor")
 async def reset_code(
-    request: Request, user_id: IdPath, user: PageAdminDep, session: WriteSessionDep, now: NowDep
+    request: Request, user_id: IdPath, post: AdminFormDep, session: WriteSessionDep, now: NowDep
 ) -> Response:
     """Clear a person's lost authenticator app; they set up a new one when they next sign in."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
-    assert user.id is not None
+    user = post.staff
     await reset_second_factor(session, now=now, admin_id=user.id, user_id=user_id)
     return RedirectResponse("/admin?done=second+factor+reset", status_code=303)

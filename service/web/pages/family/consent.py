@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.domain.consent import Answer
+from service.domain.consent import Answer, Wording
 from service.domain.errors import ConsentClosed, DetailsChanged, InvalidInput, NotFound
 from service.domain.states import RequestStatus
 from service.domain.times import format_moment
@@ -118,7 +118,7 @@ def _consent_page(
     status: int = 200,
     **extra: Any,
 ) -> Response:
-    young = view.wording.value == "young_person"
+    young = view.wording is Wording.YOUNG_PERSON
     return render_page(
         request,
         "pages/family/consent.html",

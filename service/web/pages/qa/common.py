@@ -8,8 +8,7 @@ from starlette.datastructures import FormData
 
 from service.domain.errors import DomainError
 from service.domain.states import RequestStatus
-from service.store.tables import StaffUser
-from service.web.deps import get_database
+from service.web.http.app_state import database_of
 from service.web.http.errors import status_for
 from service.web.http.forms import FieldError
 
@@ -34,16 +33,10 @@ def status_tag(status: str) -> dict[str, str]:
     return {"text": text, "classes": classes}
 
 
-def qa_user_id(user: StaffUser) -> int:
-    """The signed-in QA officer's id (always set once the row is loaded)."""
-    assert user.id is not None
-    return user.id
-
-
 def fresh_read(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
     """A new read session: on SQLite the page's own keeps the snapshot it began with, so after
     a refusal (perhaps because someone else just acted) it could show the state before theirs."""
-    return get_database(request).read_session()
+    return database_of(request).read_session()
 
 
 def error_summary(errors: list[FieldError]) -> list[dict[str, str]]:

@@ -22,8 +22,14 @@ from service.usecases.conferences import (
     record_conference,
     reschedule_conference,
 )
-from service.web.deps import NowDep, PageQaDep, ReadSessionDep, SettingsDep, WriteSessionDep
-from service.web.http.csrf import CSRF_FIELD, require_csrf
+from service.web.deps import (
+    NowDep,
+    PageQaDep,
+    QaFormDep,
+    ReadSessionDep,
+    SettingsDep,
+    WriteSessionDep,
+)
 from service.web.http.errors import status_for
 from service.web.http.fields import IdPath
 from service.web.http.forms import FieldError, parse_form
@@ -33,7 +39,6 @@ from service.web.pages.qa.common import (
     domain_field_error,
     error_context,
     fresh_read,
-    qa_user_id,
     raw_values,
     sort_errors,
 )
@@ -115,11 +120,10 @@ async def new_conference_page(request: Request, user: PageQaDep) -> Response:
 
 @router.post("/conferences/new")
 async def new_conference(
-    request: Request, user: PageQaDep, session: WriteSessionDep, now: NowDep
+    request: Request, post: QaFormDep, session: WriteSessionDep, now: NowDep
 ) -> Response:
     """Record a conference, its start typed in UK time."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    form, user = post.form, post.staff
     parsed = parse_form(ConferenceForm, form, CONFERENCE_MESSAGES)
     start = parse_start(form)
     errors = parsed.errors + start.errors
@@ -128,7 +132,7 @@ async def new_conference(
         fields["open_to_observers"] = fields["open_to_observers"] == "yes"
         try:
             created = await record_conference(
-                session, now=now, qa_user_id=qa_user_id(user), starts_at=start.value, **fields
+                session, now=now, qa_user_id=user.id, starts_at=start.value, **fields
             )
             return RedirectResponse(f"/qa/conferences/{created.id}?done=recorded", status_code=303)
         except DomainError as error:
@@ -198,15 +202,14 @@ async def reschedule_page(
 async def reschedule(
     request: Request,
     conference_id: IdPath,
-    user: PageQaDep,
+    post: QaFormDep,
     read: ReadSessionDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
     """Move a conference to a new time and, if given, a new venue."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    form, user = post.form, post.staff
     conference = await load_conference(read, conference_id)
     parsed = parse_form(RescheduleForm, form, RESCHEDULE_MESSAGES)
     start = parse_start(form)
@@ -218,7 +221,7 @@ async def reschedule(
                 session,
                 settings=settings,
                 now=now,
-                qa_user_id=qa_user_id(user),
+                qa_user_id=user.id,
                 conference_id=conference_id,
                 starts_at=start.value,
                 venue=parsed.value.venue,
@@ -269,20 +272,19 @@ async def cancel_page(
 async def cancel(
     request: Request,
     conference_id: IdPath,
-    user: PageQaDep,
+    post: QaFormDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
     """Cancel the conference and every open request for it."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    user = post.staff
     try:
         await cancel_conference(
             session,
             settings=settings,
             now=now,
-            qa_user_id=qa_user_id(user),
+            qa_user_id=user.id,
             conference_id=conference_id,
         )
     except (NotFound, NotAllowed):

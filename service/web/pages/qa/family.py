@@ -17,8 +17,14 @@ from service.usecases.family_members import (
     remove_family_member,
     update_family_member,
 )
-from service.web.deps import NowDep, PageQaDep, ReadSessionDep, SettingsDep, WriteSessionDep
-from service.web.http.csrf import CSRF_FIELD, require_csrf
+from service.web.deps import (
+    NowDep,
+    PageQaDep,
+    QaFormDep,
+    ReadSessionDep,
+    SettingsDep,
+    WriteSessionDep,
+)
 from service.web.http.errors import status_for
 from service.web.http.fields import IdPath
 from service.web.http.forms import FieldError, parse_form
@@ -28,7 +34,6 @@ from service.web.pages.qa.common import (
     domain_field_error,
     error_context,
     fresh_read,
-    qa_user_id,
     raw_values,
     sort_errors,
 )
@@ -137,15 +142,14 @@ async def new_family_member_page(
 async def new_family_member(
     request: Request,
     conference_id: IdPath,
-    user: PageQaDep,
+    post: QaFormDep,
     read: ReadSessionDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
     """Add a family member; while the family is being asked, they are asked too."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    form, user = post.form, post.staff
     conference = await load_conference(read, conference_id)
     details, errors = _read_family_form(form)
     if details is not None:
@@ -154,7 +158,7 @@ async def new_family_member(
                 session,
                 settings=settings,
                 now=now,
-                qa_user_id=qa_user_id(user),
+                qa_user_id=user.id,
                 conference_id=conference_id,
                 details=details,
             )
@@ -193,15 +197,14 @@ async def edit_family_member(
     request: Request,
     conference_id: IdPath,
     member_id: IdPath,
-    user: PageQaDep,
+    post: QaFormDep,
     read: ReadSessionDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
     """Save a correction; the family's invitations follow it."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    form, user = post.form, post.staff
     member = await _member_at(read, conference_id, member_id)
     conference = await load_conference(read, conference_id)
     details, errors = _read_family_form(form)
@@ -212,7 +215,7 @@ async def edit_family_member(
                 session,
                 settings=settings,
                 now=now,
-                qa_user_id=qa_user_id(user),
+                qa_user_id=user.id,
                 family_member_id=member_id,
                 changes=asdict(details),
             )
@@ -264,22 +267,21 @@ async def remove(
     request: Request,
     conference_id: IdPath,
     member_id: IdPath,
-    user: PageQaDep,
+    post: QaFormDep,
     read: ReadSessionDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
     """Remove a person added by mistake: their link stops, their answers stay in the record."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    user = post.staff
     member = await _member_at(read, conference_id, member_id)
     try:
         await remove_family_member(
             session,
             settings=settings,
             now=now,
-            qa_user_id=qa_user_id(user),
+            qa_user_id=user.id,
             family_member_id=member_id,
         )
     except (NotFound, NotAllowed):

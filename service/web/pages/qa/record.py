@@ -8,9 +8,9 @@ from markupsafe import Markup
 
 from service.record.audit_watch import AuditChainWatch, ChainState
 from service.record.export import export_family_member_record, export_full_record
-from service.web.deps import NowDep, PageQaDep, SettingsDep, WriteSessionDep, get_database
+from service.web.deps import NowDep, PageQaDep, SettingsDep, WriteSessionDep
+from service.web.http.app_state import database_of
 from service.web.http.fields import IdPath
-from service.web.pages.qa.common import qa_user_id
 from service.web.pages.qa.record_documents import record_document
 from service.web.pages.qa.record_pdf import pdf_available
 
@@ -21,7 +21,7 @@ def audit_chain_watch(request: Request) -> AuditChainWatch:
     """This process's watch on the audit chain, made on first use."""
     watch: AuditChainWatch | None = getattr(request.app.state, "audit_chain_watch", None)
     if watch is None:
-        watch = AuditChainWatch(get_database(request).read_session, clock=request.app.state.clock)
+        watch = AuditChainWatch(database_of(request).read_session, clock=request.app.state.clock)
         request.app.state.audit_chain_watch = watch
     return watch
 
@@ -61,7 +61,7 @@ async def full_record(
 ) -> Response:
     """The whole record of a request, as a file to print or keep."""
     export = await export_full_record(
-        session, settings=settings, now=now, qa_user_id=qa_user_id(user), request_id=request_id
+        session, settings=settings, now=now, qa_user_id=user.id, request_id=request_id
     )
     return await record_document(
         request,
@@ -90,7 +90,7 @@ async def family_member_record(
         session,
         settings=settings,
         now=now,
-        qa_user_id=qa_user_id(user),
+        qa_user_id=user.id,
         request_id=request_id,
         family_member_id=family_member_id,
     )

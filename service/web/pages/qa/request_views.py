@@ -14,6 +14,7 @@ from service.record.load import record_for_row
 from service.record.timeline import build_timeline
 from service.record.timeline_emails import delivery, latest_link_email
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.record_queries import EmailState
 from service.store.tables import FamilyMember
 from service.store.views import FamilyRow, RequestRow, family_for_request, request_row
@@ -66,7 +67,7 @@ def family_lines(family: list[FamilyRow], emails: list[EmailState]) -> list[dict
     decisions = {d.member_id: d for d in who_is_asked([family_facts(f.member) for f in family])}
     lines = []
     for row in family:
-        decision = decisions.get(row.member.id or 0)
+        decision = decisions.get(saved_id(row.member))
         invitation = row.invitation
         if invitation is not None and invitation.ended_at is not None:
             lines.append(_no_longer_asked(row))
@@ -121,9 +122,8 @@ async def request_view(
     row = await request_row(session, request_id=request_id)
     if row is None:
         raise NotFound("There is no such request.")
-    assert row.conference.id is not None
     family = await family_for_request(
-        session, conference_id=row.conference.id, request_id=request_id
+        session, conference_id=saved_id(row.conference), request_id=request_id
     )
     record = await record_for_row(session, settings=settings, row=row, family=family)
     lines = family_lines(family, record.emails)

@@ -12,9 +12,9 @@ from starlette.datastructures import FormData
 
 from service.domain.consent import Answer, Channel
 from service.domain.errors import DomainError, NotAllowed, NotFound
+from service.domain.staff import StaffMember
 from service.domain.states import Actor
 from service.settings import Settings
-from service.store.tables import StaffUser
 from service.store.views import (
     PAGE_SIZE,
     requests_page,
@@ -27,8 +27,14 @@ from service.usecases.observation_requests import (
     record_chair_check,
     withdraw_request,
 )
-from service.web.deps import NowDep, PageQaDep, ReadSessionDep, SettingsDep, WriteSessionDep
-from service.web.http.csrf import CSRF_FIELD, require_csrf
+from service.web.deps import (
+    NowDep,
+    PageQaDep,
+    QaFormDep,
+    ReadSessionDep,
+    SettingsDep,
+    WriteSessionDep,
+)
 from service.web.http.fields import MAX_ID, IdPath
 from service.web.http.forms import FieldError, parse_form
 from service.web.http.rendering import render_page
@@ -36,7 +42,6 @@ from service.web.pages.qa.common import (
     domain_field_error,
     error_context,
     fresh_read,
-    qa_user_id,
     raw_values,
     refusal_status,
 )
@@ -106,7 +111,7 @@ class QaAction:
 
     request: Request
     form: FormData
-    user: StaffUser
+    user: StaffMember
     read: AsyncSession
     session: AsyncSession
     settings: Settings
@@ -115,16 +120,14 @@ class QaAction:
 
 async def qa_action(
     request: Request,
-    user: PageQaDep,
+    post: QaFormDep,
     read: ReadSessionDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> QaAction:
-    """Read the form and refuse it (403) unless it carries this person's CSRF value."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
-    return QaAction(request, form, user, read, session, settings, now)
+    """A QA form post whose CSRF value was checked, with the sessions its use case needs."""
+    return QaAction(request, post.form, post.staff, read, session, settings, now)
 
 
 ActionDep = Annotated[QaAction, Depends(qa_action)]
@@ -171,7 +174,7 @@ async def approve(request_id: IdPath, action: ActionDep) -> Response:
             action.session,
             settings=action.settings,
             now=action.now,
-            qa_user_id=qa_user_id(action.user),
+            qa_user_id=action.user.id,
             request_id=request_id,
         ),
         "approved",
@@ -192,7 +195,7 @@ async def decline(request_id: IdPath, action: ActionDep) -> Response:
             action.session,
             settings=action.settings,
             now=action.now,
-            qa_user_id=qa_user_id(action.user),
+            qa_user_id=action.user.id,
             request_id=request_id,
             reason=reason,
         ),
@@ -211,7 +214,7 @@ async def withdraw(request_id: IdPath, action: ActionDep) -> Response:
             settings=action.settings,
             now=action.now,
             actor=Actor.QA,
-            actor_id=qa_user_id(action.user),
+            actor_id=action.user.id,
             request_id=request_id,
         ),
         "withdrawn",
@@ -232,7 +235,7 @@ async def record_family_answer(request_id: IdPath, action: ActionDep) -> Respons
             action.session,
             settings=action.settings,
             now=action.now,
-            qa_user_id=qa_user_id(action.user),
+            qa_user_id=action.user.id,
             request_id=request_id,
             invitation_id=form.invitation_id,
             answer=Answer(form.answer),
@@ -257,7 +260,7 @@ async def chair_check(request_id: IdPath, action: ActionDep) -> Response:
             action.session,
             settings=action.settings,
             now=action.now,
-            qa_user_id=qa_user_id(action.user),
+            qa_user_id=action.user.id,
             request_id=request_id,
             outcome=outcome,
         ),

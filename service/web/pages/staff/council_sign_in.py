@@ -25,7 +25,8 @@ from service.usecases.council_sign_in import (
     CouncilIdentity,
     sign_in_with_council_account,
 )
-from service.web.deps import NowDep, SettingsDep, client_device, get_database
+from service.web.deps import NowDep, SettingsDep, client_device
+from service.web.http.app_state import database_of
 from service.web.http.rendering import render_page
 from service.web.pages.staff.sign_in import (
     end_earlier_session,
@@ -206,7 +207,7 @@ async def finish_council_sign_in(request: Request, settings: SettingsDep, now: N
         name=str(claims.get("name") or ""),
         role=role_from_claim(claims.get(settings.oidc_role_claim), _role_names(settings)),
     )
-    async with get_database(request).write_session() as session:
+    async with database_of(request).write_session() as session:
         result = await sign_in_with_council_account(
             session, settings=settings, now=now, identity=identity, device=client_device(request)
         )

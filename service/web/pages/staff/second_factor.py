@@ -9,18 +9,19 @@ from fastapi.responses import RedirectResponse, Response
 from service.domain.staff_sessions import Stage
 from service.one_time_codes import qr_code_svg, set_up_address
 from service.settings import Settings
+from service.store.ids import saved_id
 from service.usecases.second_factor import CodeResult, finish_signing_in, secret_to_set_up
 from service.usecases.sign_in import minutes_text
 from service.web.deps import (
     BrowserSessionDep,
     NowDep,
     SettingsDep,
-    SignedIn,
     client_address,
-    get_database,
 )
+from service.web.http.app_state import database_of
 from service.web.http.csrf import CSRF_FIELD, require_csrf
 from service.web.http.rendering import render_page
+from service.web.http.staff_sessions import SignedIn
 from service.web.pages.staff.sign_in import home_of, with_session_cookie
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +37,7 @@ async def _submitted_code(
 ) -> CodeResult:
     form = await request.form()
     require_csrf(request, form.get(CSRF_FIELD))
-    database = get_database(request)
+    database = database_of(request)
     return await finish_signing_in(
         database.reader,
         database.writer,
@@ -98,9 +99,8 @@ def _code_error(
 async def _set_up_context(
     request: Request, settings: Settings, part_way: SignedIn
 ) -> dict[str, Any] | None:
-    assert part_way.user.id is not None
-    async with get_database(request).write_session() as session:
-        secret = await secret_to_set_up(session, settings=settings, user_id=part_way.user.id)
+    async with database_of(request).write_session() as session:
+        secret = await secret_to_set_up(session, settings=settings, user_id=saved_id(part_way.user))
     if secret is None:
         return None
     address = set_up_address(secret, account_name=part_way.user.email)

@@ -13,8 +13,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from service.domain.staff_sessions import IDLE_WARNING, Stage
-from service.web.deps import BrowserSessionDep, SignedIn
+from service.web.deps import BrowserSessionDep
 from service.web.http.csrf import CSRF_FIELD, require_csrf
+from service.web.http.staff_sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 _BUCKET_SECONDS = 10  # delays are rounded down to this, so a handful of stylesheets serve all

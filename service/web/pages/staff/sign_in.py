@@ -20,13 +20,13 @@ from service.web.deps import (
     WriteSessionDep,
     client_address,
     client_device,
-    find_session,
-    get_database,
 )
+from service.web.http.app_state import database_of
 from service.web.http.csrf import CSRF_FIELD, require_csrf
 from service.web.http.fields import EmailText, ShortText
 from service.web.http.forms import FieldError, parse_form
 from service.web.http.rendering import render_page
+from service.web.http.staff_sessions import find_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,7 +107,7 @@ async def sign_in(request: Request, settings: SettingsDep, now: NowDep) -> Respo
     )
     started, status, headers = None, 422, {}
     if parsed.value is not None:
-        database = get_database(request)
+        database = database_of(request)
         result = await sign_in_with_password(
             database.reader,
             database.writer,
@@ -149,7 +149,7 @@ async def end_earlier_session(request: Request, now: datetime) -> None:
         request, request.cookies.get(SESSION_COOKIE), kinds=frozenset({SessionKind.BROWSER})
     )
     if earlier is not None:
-        async with get_database(request).write_session() as session:
+        async with database_of(request).write_session() as session:
             await sign_out(session, now=now, session_id=earlier.session_id)
 
 
@@ -160,7 +160,7 @@ async def sign_out_now(request: Request, signed_in: BrowserSessionDep, now: NowD
         # Only a session that is still alive can be ended, so only then is a check needed.
         form = await request.form()
         require_csrf(request, form.get(CSRF_FIELD))
-        async with get_database(request).write_session() as session:
+        async with database_of(request).write_session() as session:
             await sign_out(session, now=now, session_id=signed_in.session_id)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")

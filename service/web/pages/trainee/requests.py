@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from service.domain.allowed_now import RequestNow, may_withdraw
 from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT
-from service.domain.errors import DomainError, NotFound
+from service.domain.errors import AcknowledgementMissing, DomainError, NotFound
 from service.domain.notice import earliest_conference_start
 from service.domain.states import Actor, RequestStatus
 from service.domain.transitions import describe_status
@@ -21,8 +21,14 @@ from service.store.views import (
 )
 from service.usecases.calendar_export import calendar_for_request
 from service.usecases.observation_requests import ask_to_observe, withdraw_request
-from service.web.deps import NowDep, PageTraineeDep, ReadSessionDep, SettingsDep, WriteSessionDep
-from service.web.http.csrf import CSRF_FIELD, require_csrf
+from service.web.deps import (
+    NowDep,
+    PageTraineeDep,
+    ReadSessionDep,
+    SettingsDep,
+    TraineeFormDep,
+    WriteSessionDep,
+)
 from service.web.http.fields import MAX_ID, EmailText, IdPath, LongText, ShortText
 from service.web.http.forms import FieldError, parse_form
 from service.web.http.rendering import render_page
@@ -90,10 +96,9 @@ _ASK_MESSAGES = {
     "supervisor_email": "Enter your supervisor's email address",
     "confidentiality_acknowledged": "Confirm that you will keep the conference confidential",
 }
-_FIELD_FOR_ERROR = {
-    "RequestTooLate": "conference",
-    "ConferenceAlreadyTaken": "conference",
-    "AcknowledgementMissing": "confidentiality_acknowledged",
+# Where the ask page shows a refusal that names no field; anything else is about the conference.
+_FIELD_FOR_ERROR: dict[type[DomainError], str] = {
+    AcknowledgementMissing: "confidentiality_acknowledged",
 }
 
 
@@ -124,14 +129,13 @@ async def ask_page(
 async def ask(
     request: Request,
     conference_id: IdPath,
-    user: PageTraineeDep,
+    post: TraineeFormDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
     """Send the request to the QA Service."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    form, user = post.form, post.staff
     conference = await load_conference_open_to_observers(session, conference_id)
     parsed = parse_form(AskForm, form, _ASK_MESSAGES)
     if parsed.value is not None:
@@ -142,7 +146,7 @@ async def ask(
                 session,
                 settings=settings,
                 now=now,
-                trainee_id=user.id or 0,
+                trainee_id=user.id,
                 conference_id=conference_id,
                 **fields,
             )
@@ -150,7 +154,7 @@ async def ask(
         except NotFound:
             raise
         except DomainError as error:
-            field = error.field or _FIELD_FOR_ERROR.get(type(error).__name__, "conference")
+            field = error.field or _FIELD_FOR_ERROR.get(type(error), "conference")
             parsed.errors.append(FieldError(field, error.message))
     values = {key: str(form.get(key) or "")[:4000] for key in _ASK_MESSAGES}
     return _ask_page(
@@ -198,20 +202,19 @@ async def request_page(
 async def withdraw(
     request: Request,
     request_id: IdPath,
-    user: PageTraineeDep,
+    post: TraineeFormDep,
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> Response:
     """Withdraw the trainee's own request."""
-    form = await request.form()
-    require_csrf(request, form.get(CSRF_FIELD))
+    user = post.staff
     await withdraw_request(
         session,
         settings=settings,
         now=now,
         actor=Actor.TRAINEE,
-        actor_id=user.id or 0,
+        actor_id=user.id,
         request_id=request_id,
     )
     return RedirectResponse(f"/trainee/requests/{request_id}?done=withdrawn", status_code=303)
@@ -227,7 +230,7 @@ async def calendar_file(
 ) -> Response:
     """The observation's calendar invite, once confirmed."""
     ics = await calendar_for_request(
-        session, settings=settings, now=now, user=user, request_id=request_id
+        session, settings=settings, now=now, viewer=user, request_id=request_id
     )
     return Response(
         content=ics,

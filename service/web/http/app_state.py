@@ -1,0 +1,27 @@
+"""What the app factory keeps on `app.state`, read back with its type."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import Request
+
+from service.settings import Settings
+from service.store.database import Database
+
+
+def settings_of(request: Request) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def database_of(request: Request) -> Database:
+    """The app's database."""
+    database: Database = request.app.state.database
+    return database
+
+
+def clock_now(request: Request) -> datetime:
+    """The current time; tests replace `app.state.clock` to freeze it."""
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()

@@ -99,7 +99,7 @@ def build_invite(
             _address(email, name, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="FALSE"),
         )
     event.add("class", "PRIVATE")
-    event.add("status", "CONFIRMED" if method is CalendarMethod.REQUEST else "CANCELLED")
+    event.add("status", "CONFIRMED" if method == CalendarMethod.REQUEST else "CANCELLED")
     event.add("transp", "OPAQUE")
     calendar.add_component(event)
     return CalendarInvite(

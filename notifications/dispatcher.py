@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, exists, func, inspect, select, update
+from sqlalchemy import CursorResult, Table, and_, exists, func, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -218,7 +218,7 @@ class Dispatcher:
         renewed = await session.execute(
             update(_TABLE).where(self._this_claim(row)).values(lease_until=lease_until)
         )
-        if renewed.rowcount != 1:  # type: ignore[attr-defined]
+        if not isinstance(renewed, CursorResult) or renewed.rowcount != 1:
             return False
         row.lease_until = lease_until
         return True
@@ -271,7 +271,7 @@ class Dispatcher:
         written = await session.execute(
             update(_TABLE).where(self._this_claim(row)).values(**values)
         )
-        if written.rowcount != 1:  # type: ignore[attr-defined]
+        if not isinstance(written, CursorResult) or written.rowcount != 1:
             logger.warning("outbox %s: lease lost before the result was recorded", row.id)
             return
         for name, value in values.items():

@@ -6,7 +6,6 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,7 +65,7 @@ async def append_audit(
     conference_id: int | None = None,
     from_status: str | None = None,
     to_status: str | None = None,
-    details: dict[str, Any] | None = None,
+    details: dict[str, object] | None = None,
 ) -> AuditEntry:
     """Add one entry to the chain inside the caller's transaction (never commits)."""
     if session.get_bind().dialect.name == "postgresql":

@@ -21,6 +21,7 @@ class ChairCheck(StrEnum):
     FAMILY_WITHDREW = "family_withdrew"
 
 
+MIN_DURATION_MINUTES = 15
 MAX_DURATION_MINUTES = 8 * 60
 
 
@@ -36,9 +37,11 @@ def parse_kind(value: str) -> ConferenceKind:
 
 def check_duration(minutes: int) -> None:
     """A conference lasts between 15 minutes and a working day."""
-    if not 15 <= minutes <= MAX_DURATION_MINUTES:
+    if not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
         raise InvalidInput(
-            "The length must be between 15 and 480 minutes.", field="duration_minutes"
+            f"The length must be between {MIN_DURATION_MINUTES} and {MAX_DURATION_MINUTES} "
+            "minutes.",
+            field="duration_minutes",
         )
 
 

@@ -32,9 +32,9 @@ class StaffMember:
     email: str
 
 
-def may_see_request(viewer: StaffMember, *, trainee_id: int) -> bool:
-    """A trainee sees only the requests they made; QA and administrators see every one."""
-    return viewer.role is not StaffRole.TRAINEE or viewer.id == trainee_id
+def may_see_request(*, role: StaffRole, viewer_id: int, trainee_id: int) -> bool:
+    """A trainee sees (and acts on) only the requests they made; QA and administrators, all."""
+    return role is not StaffRole.TRAINEE or viewer_id == trainee_id
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -1,10 +1,10 @@
 """The record of one request, loaded whole in a fixed number of queries for the page and exports."""
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +25,13 @@ from service.usecases.steps.deadlines import answers_needed_by
 _STAFF_ACTORS = ("qa", "trainee", "admin")
 
 
-def entry_details(entry: AuditEntry) -> dict[str, Any]:
+def detail_id(details: Mapping[str, object], key: str) -> int | None:
+    """An id an audit entry's details name, or None when they name none."""
+    value = details.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def entry_details(entry: AuditEntry) -> dict[str, object]:
     """An entry's details as written (always a JSON object)."""
     details = json.loads(entry.details or "{}")
     return details if isinstance(details, dict) else {}

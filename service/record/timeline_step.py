@@ -2,10 +2,9 @@
 
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from typing import Any
 
 from service.domain.audit_actions import AuditAction
-from service.record.load import RequestRecord, entry_details
+from service.record.load import RequestRecord, detail_id, entry_details
 from service.record.timeline_emails import Mark, delivery
 from service.store.ids import saved_id
 from service.store.record_queries import EmailState
@@ -40,7 +39,8 @@ def answers_by_entry(record: RequestRecord) -> dict[int, ConsentAnswer]:
             entry.action in (AuditAction.ANSWER_GIVEN, AuditAction.ANSWER_CHANGED)
             and entry.id is not None
         ):
-            queue = queues.get(entry_details(entry).get("invitation_id", 0))
+            invitation_id = detail_id(entry_details(entry), "invitation_id")
+            queue = queues.get(invitation_id) if invitation_id is not None else None
             if queue:
                 matched[entry.id] = queue.popleft()
     return matched
@@ -52,7 +52,7 @@ class Step:
 
     record: RequestRecord
     entry: AuditEntry
-    details: dict[str, Any]
+    details: dict[str, object]
     member: FamilyMember | None
     reader_member_id: int | None
     matches: Matches

@@ -8,6 +8,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from service.store.results import rows_changed
 from service.store.tables import BadLinkAttempts
 
 
@@ -23,7 +24,7 @@ async def count_bad_link(
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=["address_key", "window_start"],
-            set_={"attempts": BadLinkAttempts.__table__.c.attempts + 1},  # type: ignore[attr-defined]
+            set_={"attempts": col(BadLinkAttempts.attempts) + 1},
         )
     )
 
@@ -46,4 +47,4 @@ async def forget_bad_links_before(session: AsyncSession, *, before: datetime) ->
     result = await session.execute(
         delete(BadLinkAttempts).where(col(BadLinkAttempts.window_start) < before)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rows_changed(result)

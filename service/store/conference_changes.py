@@ -1,16 +1,15 @@
 """Compare-and-set changes to a conference row. Nothing here commits."""
 
-from typing import Any
-
-from sqlalchemy import CursorResult, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from service.store.results import rows_changed
 from service.store.tables import Conference
 
 
 async def compare_and_set_conference(
-    session: AsyncSession, *, conference_id: int, expected_version: int, **changes: Any
+    session: AsyncSession, *, conference_id: int, expected_version: int, **changes: object
 ) -> bool:
     """Change a conference only if nobody changed it first; True when exactly this change won."""
     result = await session.execute(
@@ -19,5 +18,4 @@ async def compare_and_set_conference(
         .values(version=col(Conference.version) + 1, **changes)
         .execution_options(synchronize_session=False)
     )
-    assert isinstance(result, CursorResult)
-    return result.rowcount == 1
+    return rows_changed(result) == 1

@@ -2,15 +2,18 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Protocol
 
 from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import ConnectionPoolEntry
 
 AUDIT_KEY_INFO = "audit_key"
 
@@ -20,12 +23,19 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+class _SqliteConnection(Protocol):
+    # The driver's connection, as far as setting it up needs.
+    isolation_level: str | None
+
+    def cursor(self) -> DBAPICursor: ...
+
+
 def _prepare_sqlite(engine: AsyncEngine, *, begin_immediate: bool) -> None:
     # Python's sqlite3 driver starts transactions lazily and only before writes; taking the
     # transaction ourselves lets writers take the write lock at BEGIN, so two writers queue on
     # the busy timeout instead of failing half-way with "database is locked".
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: _SqliteConnection, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -35,7 +45,7 @@ def _prepare_sqlite(engine: AsyncEngine, *, begin_immediate: bool) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
+    def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if begin_immediate else "BEGIN")
 
 

@@ -1,19 +1,14 @@
 """Queries and compare-and-set changes for observation requests. Nothing here commits."""
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import CursorResult, Result, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.domain.states import RequestStatus
+from service.store.results import rows_changed
 from service.store.tables import ObservationRequest
-
-
-def _changed_one_row(result: Result[Any]) -> bool:
-    assert isinstance(result, CursorResult)
-    return result.rowcount == 1
 
 
 async def compare_and_set_status(
@@ -24,7 +19,7 @@ async def compare_and_set_status(
     expected_version: int,
     new_status: RequestStatus,
     now: datetime,
-    **other_changes: Any,
+    **other_changes: object,
 ) -> bool:
     """Move a request only if nobody else moved it first; True when exactly this change won."""
     result = await session.execute(
@@ -42,7 +37,7 @@ async def compare_and_set_status(
         )
         .execution_options(synchronize_session=False)
     )
-    return _changed_one_row(result)
+    return rows_changed(result) == 1
 
 
 async def bump_calendar_sequence(
@@ -68,4 +63,4 @@ async def bump_calendar_sequence(
         )
         .execution_options(synchronize_session=False)
     )
-    return _changed_one_row(result)
+    return rows_changed(result) == 1

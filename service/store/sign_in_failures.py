@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.domain.sign_in_limits import FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, WINDOW
+from service.store.results import rows_changed
 from service.store.tables import SignInFailure
 
 
@@ -52,7 +53,7 @@ async def clear_failures(session: AsyncSession, *, account_key: str, now: dateti
         .values(cleared_at=now)
         .execution_options(synchronize_session=False)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rows_changed(result)
 
 
 async def accounts_waiting(

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.domain.staff_sessions import EndReason, SessionKind, SessionTimes
+from service.store.results import rows_changed
 from service.store.tables import StaffSession, StaffUser
 
 
@@ -68,7 +69,7 @@ async def end_sessions(
     result = await session.execute(
         update(StaffSession).where(*conditions).values(ended_at=now, ended_reason=reason.value)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rows_changed(result)
 
 
 async def open_sessions(

@@ -1,9 +1,9 @@
 """QA lists, corrects and removes the family members whose views are sought about observers."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,8 @@ from service.settings import Settings
 from service.store.locks import LockedConference, lock_conference, lock_family_member
 from service.store.tables import FamilyMember
 from service.usecases.steps.family_corrections import bring_requests_up_to_date
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ class FamilyMemberDetails:
     contact_by_email: bool
 
 
-def _checked(details: FamilyMemberDetails, *, now: datetime) -> dict[str, Any]:
-    """The column values for these details, or InvalidInput naming the first problem."""
+def _checked(details: FamilyMemberDetails, *, now: datetime) -> FamilyMemberDetails:
+    """The column values for these details, tidied, or InvalidInput naming the first problem."""
     if not details.name.strip():
         raise InvalidInput("Enter the person's name.", field="name")
     if not details.relationship.strip():
@@ -53,17 +55,49 @@ def _checked(details: FamilyMemberDetails, *, now: datetime) -> dict[str, Any]:
         sufficient_understanding=details.sufficient_understanding,
         understanding_judged_by=details.understanding_judged_by,
     )
-    return {
-        "name": details.name.strip(),
-        "relationship": details.relationship.strip(),
-        "email": address,
-        "is_child": details.is_child,
-        "date_of_birth": details.date_of_birth,
-        "has_parental_responsibility": details.has_parental_responsibility,
-        "sufficient_understanding": details.sufficient_understanding if details.is_child else None,
-        "understanding_judged_by": (details.understanding_judged_by or "").strip() or None,
-        "contact_by_email": details.contact_by_email,
-    }
+    return FamilyMemberDetails(
+        name=details.name.strip(),
+        relationship=details.relationship.strip(),
+        email=address,
+        is_child=details.is_child,
+        date_of_birth=details.date_of_birth,
+        has_parental_responsibility=details.has_parental_responsibility,
+        sufficient_understanding=details.sufficient_understanding if details.is_child else None,
+        understanding_judged_by=(details.understanding_judged_by or "").strip() or None,
+        contact_by_email=details.contact_by_email,
+    )
+
+
+def _given(changes: Mapping[str, object], name: str, current: T, kinds: tuple[type, ...]) -> T:
+    """The new value of one field when it is given and of the right type, else the current one."""
+    if name not in changes:
+        return current
+    value = changes[name]
+    if not isinstance(value, kinds):
+        raise InvalidInput(f"The field '{name}' has a value of the wrong kind.", field=name)
+    return cast(T, value)
+
+
+def _merged(details: FamilyMemberDetails, changes: Mapping[str, object]) -> FamilyMemberDetails:
+    """The details with the changes given applied, each checked to be of its field's type."""
+    optional_text, optional_flag = (str, type(None)), (bool, type(None))
+    return FamilyMemberDetails(
+        name=_given(changes, "name", details.name, (str,)),
+        relationship=_given(changes, "relationship", details.relationship, (str,)),
+        email=_given(changes, "email", details.email, optional_text),
+        is_child=_given(changes, "is_child", details.is_child, (bool,)),
+        date_of_birth=_given(changes, "date_of_birth", details.date_of_birth, (date, type(None))),
+        has_parental_responsibility=_given(
+            changes, "has_parental_responsibility", details.has_parental_responsibility, (bool,)
+        ),
+        sufficient_understanding=_given(
+            changes, "sufficient_understanding", details.sufficient_understanding, optional_flag
+        ),
+        understanding_judged_by=_given(
+            changes, "understanding_judged_by", details.understanding_judged_by, optional_text
+        ),
+        contact_by_email=_given(changes, "contact_by_email", details.contact_by_email, (bool,)),
+    )
 
 
 _NEVER_EMPTY = frozenset(
@@ -71,14 +105,14 @@ _NEVER_EMPTY = frozenset(
 )
 
 
-def _known(changes: Mapping[str, Any]) -> dict[str, Any]:
+def _known(changes: Mapping[str, object]) -> Mapping[str, object]:
     """The changes, or InvalidInput for a field that does not exist or cannot be emptied."""
     for name, value in changes.items():
         if name not in FamilyMemberDetails.__dataclass_fields__:
             raise InvalidInput(f"The field '{name}' is not one a family member has.", field=name)
         if value is None and name in _NEVER_EMPTY:
             raise InvalidInput(f"The field '{name}' cannot be empty.", field=name)
-    return dict(changes)
+    return changes
 
 
 def details_of(member: FamilyMember) -> FamilyMemberDetails:
@@ -116,7 +150,7 @@ async def _record_and_follow(
     locked: LockedConference,
     member: FamilyMember,
     action: AuditAction,
-    details: dict[str, Any],
+    details: dict[str, object],
     email_changed: bool = False,
 ) -> FamilyMember:
     """Audit QA's change to the family, let the asking follow it, and commit."""
@@ -154,7 +188,7 @@ async def add_family_member(
 ) -> FamilyMember:
     """List a person; while the family is being asked, ask them too if they must be; commits."""
     locked = await lock_conference(session, conference_id)
-    values = _checked(details, now=now)
+    values = asdict(_checked(details, now=now))
     check_family_can_change(now=now, conference_start=locked.conference.starts_at)
     member = FamilyMember(conference_id=conference_id, created_at=now, **values)
     session.add(member)
@@ -177,18 +211,19 @@ async def update_family_member(
     now: datetime,
     qa_user_id: int,
     family_member_id: int,
-    changes: Mapping[str, Any],
+    changes: Mapping[str, object],
 ) -> FamilyMember:
     """Correct some of a person's details; their invitations follow the change; commits."""
     held = await lock_family_member(session, family_member_id)
     member, locked = held.member, held.locked
     check_family_can_change(now=now, conference_start=locked.conference.starts_at)
-    values = _checked(replace(details_of(member), **_known(changes)), now=now)
-    changed = sorted(name for name, value in values.items() if getattr(member, name) != value)
+    values = asdict(_checked(_merged(details_of(member), _known(changes)), now=now))
+    new_values = {name: value for name, value in values.items() if getattr(member, name) != value}
+    changed = sorted(new_values)
     if not changed:
         return member
-    for name in changed:
-        setattr(member, name, values[name])
+    for name, value in new_values.items():
+        setattr(member, name, value)
     return await _record_and_follow(
         session,
         settings=settings,
@@ -197,7 +232,7 @@ async def update_family_member(
         locked=locked,
         member=member,
         action=AuditAction.FAMILY_MEMBER_CHANGED,
-        details={"changed": changed, **{k: values[k] for k in _VALUES_KEPT if k in changed}},
+        details={"changed": changed, **{k: new_values[k] for k in _VALUES_KEPT if k in changed}},
         email_changed="email" in changed,
     )
 

@@ -19,7 +19,7 @@ from service.domain.observers import (
     check_no_web_address,
     check_observer_capacity,
 )
-from service.domain.staff import normalise_email
+from service.domain.staff import StaffRole, may_see_request, normalise_email
 from service.domain.states import Actor, RequestEvent, RequestStatus, is_finished
 from service.domain.times import format_moment
 from service.settings import Settings
@@ -210,7 +210,9 @@ async def withdraw_request(
     """The trainee who asked, or QA, withdraws a request before the conference; commits."""
     held = await lock_request(session, request_id)
     request = held.request
-    if actor is Actor.TRAINEE and request.trainee_id != actor_id:
+    if not may_see_request(
+        role=StaffRole(actor.value), viewer_id=actor_id, trainee_id=request.trainee_id
+    ):
         raise NotFound("There is no such request.")
     check_before_conference(now=now, conference_start=held.conference.starts_at, action="withdraw")
     await end_request(

@@ -8,7 +8,7 @@ Wrong codes count against the same limits as wrong passwords.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -20,19 +20,22 @@ from service.domain.staff_sessions import EndReason, SessionKind, SignedInWith, 
 from service.domain.states import Actor
 from service.one_time_codes import (
     matching_step,
-    new_recovery_codes,
     new_secret,
-    normalised_recovery_code,
     open_secret,
     seal_secret,
 )
-from service.passwords import hash_password_off_loop, verify_password_off_loop
 from service.settings import Settings
 from service.store.ids import saved_id
+from service.store.results import rows_changed
 from service.store.sign_in_failures import clear_failures
 from service.store.staff_sessions import end_sessions
 from service.store.tables import StaffRecoveryCode, StaffSession, StaffUser
 from service.usecases.staff_sessions import NewSession, start_session
+from service.usecases.steps.recovery_codes import (
+    matching_recovery_code,
+    new_hashed_recovery_codes,
+    retire_recovery_codes,
+)
 from service.usecases.steps.sign_in_attempts import note_if_locked, reserve_attempt
 
 
@@ -68,7 +71,7 @@ async def use_code(
             )
             .values(totp_last_step=step)
         )
-        return bool(getattr(result, "rowcount", 0))
+        return rows_changed(result) > 0
     if recovery_code_id is None:
         return False
     result = await session.execute(
@@ -80,42 +83,7 @@ async def use_code(
         )
         .values(used_at=now)
     )
-    return bool(getattr(result, "rowcount", 0))
-
-
-async def matching_recovery_code(
-    reader: async_sessionmaker[AsyncSession], *, user_id: int, code: str
-) -> int | None:
-    """The id of the person's unused recovery code that `code` is, or None.
-
-    Each is an argon2 check, so this runs before any write transaction opens, and only for
-    input shaped like a recovery code.
-    """
-    typed = normalised_recovery_code(code)
-    if typed is None:
-        return None
-    async with reader() as session:
-        unused = list(
-            await session.execute(
-                select(col(StaffRecoveryCode.id), col(StaffRecoveryCode.code_hash)).where(
-                    col(StaffRecoveryCode.staff_user_id) == user_id,
-                    col(StaffRecoveryCode.used_at).is_(None),
-                )
-            )
-        )
-    for code_id, stored in unused:
-        if code_id is not None and await verify_password_off_loop(typed, stored):
-            return code_id
-    return None
-
-
-async def _new_recovery_codes() -> list[tuple[str, str]]:
-    # Hashed before any transaction opens: ten argon2 hashes take about a second.
-    codes = new_recovery_codes()
-    return [
-        (code, await hash_password_off_loop(normalised_recovery_code(code) or code))
-        for code in codes
-    ]
+    return rows_changed(result) > 0
 
 
 async def secret_to_set_up(
@@ -193,7 +161,7 @@ async def finish_signing_in(
     new_codes: list[tuple[str, str]] = []
     recovery_id = None
     if setting_up and _set_up_step(settings, user, code, now) is not None:
-        new_codes = await _new_recovery_codes()  # only once the code is known to be right
+        new_codes = await new_hashed_recovery_codes()  # only once the code is known to be right
     elif not setting_up:
         recovery_id = await matching_recovery_code(reader, user_id=user.id, code=code)
     async with writer() as session:
@@ -258,9 +226,9 @@ async def _finish_set_up(
         .values(totp_enabled_at=now, totp_last_step=step)
         .execution_options(synchronize_session=False)
     )
-    if not getattr(turned_on, "rowcount", 0):
+    if rows_changed(turned_on) == 0:
         return False
-    await _retire_recovery_codes(session, user_id=user.id, now=now)
+    await retire_recovery_codes(session, user_id=user.id, now=now)
     for _, hashed in new_codes:
         session.add(StaffRecoveryCode(staff_user_id=user.id, code_hash=hashed, created_at=now))
     await append_audit(
@@ -274,18 +242,6 @@ async def _finish_set_up(
     return True
 
 
-async def _retire_recovery_codes(session: AsyncSession, *, user_id: int, now: datetime) -> None:
-    # Marked used rather than deleted, so the record shows when each set stopped working.
-    await session.execute(
-        update(StaffRecoveryCode)
-        .where(
-            col(StaffRecoveryCode.staff_user_id) == user_id,
-            col(StaffRecoveryCode.used_at).is_(None),
-        )
-        .values(used_at=now)
-    )
-
-
 async def reset_second_factor(
     session: AsyncSession, *, now: datetime, admin_id: int, user_id: int
 ) -> None:
@@ -294,7 +250,7 @@ async def reset_second_factor(
     if user is None:
         raise NotFound("There is no such member of staff.")
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
-    await _retire_recovery_codes(session, user_id=user_id, now=now)
+    await retire_recovery_codes(session, user_id=user_id, now=now)
     await end_sessions(session, now=now, reason=EndReason.ENDED_BY_ADMIN, staff_user_id=user_id)
     await append_audit(
         session,

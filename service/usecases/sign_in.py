@@ -21,8 +21,9 @@ from service.passwords import verify_password_off_loop
 from service.settings import Settings
 from service.store.sign_in_failures import clear_failures
 from service.store.tables import StaffUser
-from service.usecases.second_factor import matching_recovery_code, use_code
+from service.usecases.second_factor import use_code
 from service.usecases.staff_sessions import NewSession, start_session
+from service.usecases.steps.recovery_codes import matching_recovery_code
 from service.usecases.steps.sign_in_attempts import (
     Attempt,
     account_key,

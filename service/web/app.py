@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from service.settings import Settings, get_settings
 from service.store.database import Database
 from service.web.api import auth as api_auth
+from service.web.api import conferences as api_conferences
 from service.web.api import family as api_family
 from service.web.api import requests as api_requests
 from service.web.deps import AnyStaffDep, system_clock
@@ -94,6 +95,7 @@ def create_app(
     install_error_handlers(app, render_error_page=render_error_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api_auth.router)
+    app.include_router(api_conferences.router)
     app.include_router(api_requests.router)
     app.include_router(api_family.router)
     app.include_router(sign_in.router)

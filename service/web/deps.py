@@ -181,7 +181,9 @@ class StaffFormPost:
     form: FormData
 
 
-def staff_form(*roles: StaffRole) -> Callable[..., Awaitable[StaffFormPost]]:
+def staff_form(
+    *roles: StaffRole,
+) -> Callable[[Request, StaffMember], Awaitable[StaffFormPost]]:
     """A dependency for a form post by staff with one of these roles: 403 without a valid CSRF."""
     role_check = page_role(*roles)
 

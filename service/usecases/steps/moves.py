@@ -1,7 +1,6 @@
 """Moving a request from one state to the next, and changing a conference: compare-and-set."""
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +23,8 @@ async def move_request(
     actor: Actor,
     actor_id: int | None,
     now: datetime,
-    details: dict[str, Any] | None = None,
-    **changes: Any,
+    details: dict[str, object] | None = None,
+    **changes: object,
 ) -> RequestStatus:
     """Apply one event with its audit entry; ConcurrentChange if someone moved it first."""
     current = RequestStatus(request.status)
@@ -60,7 +59,7 @@ async def move_request(
 
 
 async def change_conference(
-    session: AsyncSession, *, conference: Conference, **changes: Any
+    session: AsyncSession, *, conference: Conference, **changes: object
 ) -> Conference:
     """Change a conference as loaded; ConcurrentChange if someone changed it first."""
     won = await compare_and_set_conference(

@@ -16,6 +16,8 @@ async def load_visible_request(
 ) -> RequestRow:
     """The request with its conference and trainee, if this person may see it; else NotFound."""
     row = await request_row(session, request_id=request_id)
-    if row is None or not may_see_request(viewer, trainee_id=row.request.trainee_id):
+    if row is None or not may_see_request(
+        role=viewer.role, viewer_id=viewer.id, trainee_id=row.request.trainee_id
+    ):
         raise NotFound("There is no such request.")
     return row

@@ -1,13 +1,11 @@
 """The JSON API's sign-in: a person's own short-lived token, and ending it."""
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from service.domain.staff_sessions import SessionKind
 from service.usecases.sign_in import minutes_text, sign_in_with_password
 from service.usecases.staff_sessions import sign_out
-from service.web.api.schemas import ErrorOut, TokenIn, TokenOut
+from service.web.api.schemas import TokenIn, TokenOut, error_responses
 from service.web.deps import (
     ApiSessionDep,
     NowDep,
@@ -18,10 +16,7 @@ from service.web.deps import (
 )
 from service.web.http.app_state import database_of
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (401, 403, 422, 429)
-}
-router = APIRouter(prefix="/api/v1", responses=_ERRORS, tags=["auth"])
+router = APIRouter(prefix="/api/v1", responses=error_responses(401, 403, 422, 429), tags=["auth"])
 
 
 @router.post("/auth/token", response_model=TokenOut, tags=["auth"])

@@ -1,7 +1,5 @@
 """The JSON API for the family members QA lists: add, correct, remove (QA only)."""
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 
 from service.store.ids import saved_id
@@ -13,8 +11,8 @@ from service.usecases.family_members import (
     update_family_member,
 )
 from service.web.api.schemas import (
+    ERROR_RESPONSES,
     CreatedOut,
-    ErrorOut,
     FamilyMemberIn,
     FamilyMemberOut,
     FamilyMemberPatchIn,
@@ -22,10 +20,7 @@ from service.web.api.schemas import (
 from service.web.deps import ApiQaDep, NowDep, SettingsDep, WriteSessionDep
 from service.web.http.fields import IdPath
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422, 429)
-}
-router = APIRouter(prefix="/api/v1", responses=_ERRORS, tags=["family"])
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, tags=["family"])
 
 
 def _member_out(member: FamilyMember) -> FamilyMemberOut:

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from service.domain.conferences import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from service.web.http.fields import EmailText, LongText, RecordId, Reference, ShortText, Venue
 
 
@@ -18,6 +19,15 @@ class ErrorOut(BaseModel):
     """A refusal, in one plain sentence."""
 
     detail: str
+
+
+# Every JSON answer other than success has this shape; the schema says so once, for every call.
+def error_responses(*codes: int) -> dict[int | str, dict[str, object]]:
+    """The OpenAPI entries for the error answers a group of calls can give."""
+    return {code: {"model": ErrorOut} for code in codes}
+
+
+ERROR_RESPONSES = error_responses(401, 403, 404, 409, 422, 429)
 
 
 class TokenIn(ApiModel):
@@ -38,7 +48,7 @@ class ConferenceIn(ApiModel):
     reference: Reference
     kind: Literal["initial", "review"]
     starts_at: AwareDatetime
-    duration_minutes: int = Field(ge=15, le=480)
+    duration_minutes: int = Field(ge=MIN_DURATION_MINUTES, le=MAX_DURATION_MINUTES)
     venue: Venue
     open_to_observers: bool
 

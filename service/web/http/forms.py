@@ -9,6 +9,9 @@ from starlette.datastructures import FormData
 Model = TypeVar("Model", bound=BaseModel)
 
 
+NO_FIELD = ""  # an error about the whole action rather than one field: the summary only
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem, tied to the field it is about (the error summary links to it)."""
@@ -31,14 +34,33 @@ class FormResult(Generic[Model]):
 
     def summary(self) -> list[dict[str, str]]:
         """The error summary's items."""
-        return [{"text": e.text, "href": e.href} for e in self.errors]
+        return error_summary(self.errors)
 
     def by_field(self) -> dict[str, str]:
         """The first message for each field, for the field's own error message."""
-        messages: dict[str, str] = {}
-        for error in self.errors:
+        return field_messages(self.errors)
+
+
+def error_summary(errors: list[FieldError]) -> list[dict[str, str]]:
+    """The error summary's items; an error about no one field has no link."""
+    return [
+        {"text": e.text, "href": e.href} if e.field != NO_FIELD else {"text": e.text}
+        for e in errors
+    ]
+
+
+def field_messages(errors: list[FieldError]) -> dict[str, str]:
+    """The first message for each field, shown beside it."""
+    messages: dict[str, str] = {}
+    for error in errors:
+        if error.field != NO_FIELD:
             messages.setdefault(error.field, error.text)
-        return messages
+    return messages
+
+
+def error_context(errors: list[FieldError]) -> dict[str, object]:
+    """The template values that show a list of errors."""
+    return {"errors": error_summary(errors), "field_errors": field_messages(errors)}
 
 
 def form_to_dict(form: FormData) -> dict[str, object]:

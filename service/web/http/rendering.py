@@ -1,6 +1,6 @@
 """Rendering pages with what every page needs: the user, CSRF value, navigation, contacts."""
 
-from typing import Any
+from collections.abc import Mapping
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -30,12 +30,18 @@ def _navigation(user: StaffMember | None, path: str) -> list[dict[str, object]]:
     ]
 
 
-def render_page(request: Request, template: str, *, status: int = 200, **context: Any) -> Response:
+def render_page(
+    request: Request,
+    template: str,
+    *contexts: Mapping[str, object],
+    status: int = 200,
+    **context: object,
+) -> Response:
     """Render a page template inside the service's layout."""
     settings: Settings = request.app.state.settings
     user: StaffMember | None = getattr(request.state, "staff", None)
     now = request.app.state.clock()
-    values: dict[str, Any] = {
+    values: dict[str, object] = {
         "signed_in_user": user,
         "idle_timing": idle_timing(
             getattr(request.state, "staff_session", None), now, settings.session_idle_seconds
@@ -47,6 +53,7 @@ def render_page(request: Request, template: str, *, status: int = 200, **context
         "qa_service_phone": settings.qa_service_phone,
         "qa_service_email": settings.qa_mailbox,
         "is_development": settings.is_development,
+        **{key: value for more in contexts for key, value in more.items()},
         **context,
     }
     response: HTMLResponse = request.app.state.templates.TemplateResponse(

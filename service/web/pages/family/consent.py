@@ -1,6 +1,6 @@
 """The family's consent pages, reached only through a signed link. GET and HEAD change nothing."""
 
-from typing import Any
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -12,6 +12,7 @@ from service.domain.errors import ConsentClosed, DetailsChanged, InvalidInput, N
 from service.domain.states import RequestStatus
 from service.domain.times import format_moment
 from service.links import BadLink, LinkProblem, read_consent_token
+from service.settings import Settings
 from service.usecases.consent_view import ConsentView, load_consent_view
 from service.usecases.family_answers import LinkAnswer, answer_through_link
 from service.web.deps import (
@@ -36,7 +37,7 @@ def _limiter(request: Request) -> BadLinkLimiter:
 
 
 async def _bad_link_page(
-    request: Request, problem: LinkProblem, now: Any, session: AsyncSession
+    request: Request, problem: LinkProblem, now: datetime, session: AsyncSession
 ) -> Response:
     # Done with the page's own connection: the limiter takes one of its own, and a burst of
     # bad links holding two each could otherwise empty the pool and wait on itself.
@@ -63,7 +64,7 @@ async def _bad_link_page(
 
 
 async def _open_link(
-    request: Request, token: str, session: Any, settings: Any, now: Any
+    request: Request, token: str, session: AsyncSession, settings: Settings, now: datetime
 ) -> ConsentView | Response:
     """The invitation behind a link, or the calm page to show instead.
 
@@ -82,7 +83,7 @@ async def _open_link(
         return await _bad_link_page(request, LinkProblem.NOT_VALID, now, session)
 
 
-def _closed_page(request: Request, view: ConsentView, now: Any) -> Response | None:
+def _closed_page(request: Request, view: ConsentView, now: datetime) -> Response | None:
     """The page for a link that can no longer take an answer, or None when it still can."""
     if view.has_started(now):
         return render_page(
@@ -116,7 +117,7 @@ def _consent_page(
     view: ConsentView,
     *,
     status: int = 200,
-    **extra: Any,
+    **extra: object,
 ) -> Response:
     young = view.wording is Wording.YOUNG_PERSON
     return render_page(

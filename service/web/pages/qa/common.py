@@ -10,9 +10,7 @@ from service.domain.errors import DomainError
 from service.domain.states import RequestStatus
 from service.web.http.app_state import database_of
 from service.web.http.errors import status_for
-from service.web.http.forms import FieldError
-
-NO_FIELD = ""  # an error about the whole action rather than one field: the summary only
+from service.web.http.forms import NO_FIELD, FieldError
 
 _STATUS_TAGS: dict[RequestStatus, tuple[str, str]] = {
     RequestStatus.SUBMITTED: ("Waiting for your decision", "govuk-tag--blue"),
@@ -37,28 +35,6 @@ def fresh_read(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
     """A new read session: on SQLite the page's own keeps the snapshot it began with, so after
     a refusal (perhaps because someone else just acted) it could show the state before theirs."""
     return database_of(request).read_session()
-
-
-def error_summary(errors: list[FieldError]) -> list[dict[str, str]]:
-    """The error summary's items; an error about no one field has no link."""
-    return [
-        {"text": e.text, "href": e.href} if e.field != NO_FIELD else {"text": e.text}
-        for e in errors
-    ]
-
-
-def field_messages(errors: list[FieldError]) -> dict[str, str]:
-    """The first message for each field, shown beside it."""
-    messages: dict[str, str] = {}
-    for error in errors:
-        if error.field != NO_FIELD:
-            messages.setdefault(error.field, error.text)
-    return messages
-
-
-def error_context(errors: list[FieldError]) -> dict[str, object]:
-    """The template values that show a list of errors."""
-    return {"errors": error_summary(errors), "field_errors": field_messages(errors)}
 
 
 def domain_field_error(error: DomainError, form_fields: dict[str, str] | None = None) -> FieldError:

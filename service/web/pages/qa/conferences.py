@@ -1,7 +1,7 @@
 """QA's conference pages: the list, recording one, its family, moving and cancelling it."""
 
 from datetime import datetime, time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -32,12 +32,10 @@ from service.web.deps import (
 )
 from service.web.http.errors import status_for
 from service.web.http.fields import IdPath
-from service.web.http.forms import FieldError, parse_form
+from service.web.http.forms import NO_FIELD, FieldError, error_context, parse_form
 from service.web.http.rendering import render_page
 from service.web.pages.qa.common import (
-    NO_FIELD,
     domain_field_error,
-    error_context,
     fresh_read,
     raw_values,
     sort_errors,
@@ -102,7 +100,7 @@ async def conferences(
     )
 
 
-def _conference_form(request: Request, *, status: int = 200, **extra: Any) -> Response:
+def _conference_form(request: Request, *, status: int = 200, **extra: object) -> Response:
     return render_page(
         request,
         "pages/qa/conference_form.html",
@@ -177,7 +175,7 @@ def _current_values(conference: Conference) -> dict[str, str]:
 
 
 def _reschedule_form(
-    request: Request, conference: Conference, *, status: int = 200, **extra: Any
+    request: Request, conference: Conference, *, status: int = 200, **extra: object
 ) -> Response:
     return render_page(
         request,
@@ -247,7 +245,7 @@ async def reschedule(
 
 
 def _cancel_page(
-    request: Request, conference: Conference, *, status: int = 200, **extra: Any
+    request: Request, conference: Conference, *, status: int = 200, **extra: object
 ) -> Response:
     return render_page(
         request,

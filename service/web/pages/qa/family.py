@@ -2,10 +2,10 @@
 
 from dataclasses import asdict
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from service.domain.errors import DomainError, NotAllowed, NotFound
@@ -27,12 +27,10 @@ from service.web.deps import (
 )
 from service.web.http.errors import status_for
 from service.web.http.fields import IdPath
-from service.web.http.forms import FieldError, parse_form
+from service.web.http.forms import NO_FIELD, FieldError, error_context, parse_form
 from service.web.http.rendering import render_page
 from service.web.pages.qa.common import (
-    NO_FIELD,
     domain_field_error,
-    error_context,
     fresh_read,
     raw_values,
     sort_errors,
@@ -53,12 +51,13 @@ router = APIRouter(prefix="/qa", include_in_schema=False)
 _FORM_FIELDS = {"date_of_birth": "date_of_birth_day"}
 
 
-async def _member_at(session: Any, conference_id: int, family_member_id: int) -> FamilyMember:
+async def _member_at(
+    session: AsyncSession, conference_id: int, family_member_id: int
+) -> FamilyMember:
     """The family member, listed (and not removed) for this conference, or NotFound."""
     member = await session.get(FamilyMember, family_member_id)
     if member is None or member.removed_at is not None or member.conference_id != conference_id:
         raise NotFound("There is no such family member.")
-    assert isinstance(member, FamilyMember)
     return member
 
 
@@ -69,7 +68,7 @@ def _family_form(
     /,
     *,
     status: int = 200,
-    **extra: Any,
+    **extra: object,
 ) -> Response:
     base = f"/qa/conferences/{conference.id}/family-members"
     return render_page(
@@ -237,7 +236,7 @@ async def edit_family_member(
 
 
 def _remove_page(
-    request: Request, member: FamilyMember, *, status: int = 200, **extra: Any
+    request: Request, member: FamilyMember, *, status: int = 200, **extra: object
 ) -> Response:
     return render_page(
         request,

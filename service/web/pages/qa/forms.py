@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 
+from service.domain.conferences import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from service.domain.times import LONDON
 from service.web.http.fields import EmailText, LongText, RecordId, Reference, ShortText, Venue
 from service.web.http.forms import FieldError
@@ -107,7 +108,7 @@ def parse_start(form: FormData) -> Parsed:
 class ConferenceForm(BaseModel):
     reference: Reference
     kind: Literal["initial", "review"]
-    duration_minutes: int = Field(ge=15, le=480)
+    duration_minutes: int = Field(ge=MIN_DURATION_MINUTES, le=MAX_DURATION_MINUTES)
     venue: Venue
     open_to_observers: YesNo
 
@@ -115,7 +116,10 @@ class ConferenceForm(BaseModel):
 CONFERENCE_MESSAGES = {
     "reference": "Enter the conference reference, up to 50 characters",
     "kind": "Choose whether this is an initial or a review conference",
-    "duration_minutes": "Enter the length in minutes, a whole number from 15 to 480",
+    "duration_minutes": (
+        "Enter the length in minutes, a whole number from "
+        f"{MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES}"
+    ),
     "venue": "Enter where the conference will be held, up to 300 characters",
     "open_to_observers": "Choose whether a trainee may ask to observe this conference",
 }

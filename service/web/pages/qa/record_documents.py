@@ -7,7 +7,6 @@ later on a machine with no network: no scripts, no stylesheet links, no images, 
 import base64
 import hashlib
 from functools import lru_cache
-from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -28,7 +27,7 @@ def _styles() -> tuple[Markup, str]:
 
 
 async def record_document(
-    request: Request, template: str, *, filename: str, as_pdf: bool, **context: Any
+    request: Request, template: str, *, filename: str, as_pdf: bool, **context: object
 ) -> Response:
     """Render a record as an HTML file to download, or as a PDF when asked and possible."""
     styles, style_source = _styles()

@@ -10,7 +10,6 @@ import logging
 import threading
 from functools import lru_cache
 from types import ModuleType
-from typing import Any
 
 logger = logging.getLogger("cpc_observers.pdf")
 
@@ -33,11 +32,11 @@ def pdf_available() -> bool:
     return _weasyprint() is not None
 
 
-def _refuse_every_url(url: str, *_args: object, **_kwargs: object) -> Any:
+def _refuse_every_url(url: str, *_args: object, **_kwargs: object) -> object:
     raise ValueError(f"A printed record fetches nothing, not even {url}.")
 
 
-def _no_fetching(weasyprint: ModuleType) -> Any:
+def _no_fetching(weasyprint: ModuleType) -> object:
     """A URL fetcher that allows no protocol at all, so rendering never touches the network."""
     fetcher = getattr(weasyprint.urls, "URLFetcher", None)
     return fetcher(allowed_protocols=()) if isinstance(fetcher, type) else _refuse_every_url

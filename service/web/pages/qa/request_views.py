@@ -1,7 +1,6 @@
 """What QA's request pages show: rows of the list, the family's answers, the allowed actions."""
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,7 +39,9 @@ DONE = {
 _ANSWER_WORDS = {"yes": "Yes", "no": "No"}
 
 
-def list_row(settings: Settings, row: RequestRow, *, undelivered: bool = False) -> dict[str, Any]:
+def list_row(
+    settings: Settings, row: RequestRow, *, undelivered: bool = False
+) -> dict[str, object]:
     """One line of the requests table; `undelivered` flags a family email that did not go."""
     return {
         "undelivered": undelivered,
@@ -62,7 +63,7 @@ def _delivery_words(member: FamilyMember, emails: list[EmailState]) -> tuple[str
     return words.sentence, email.status == DeliveryStatus.PERMANENT_FAILURE.value
 
 
-def family_lines(family: list[FamilyRow], emails: list[EmailState]) -> list[dict[str, Any]]:
+def family_lines(family: list[FamilyRow], emails: list[EmailState]) -> list[dict[str, object]]:
     """Each person: asked (with their answer) or not (with the reason), and who to ask in person."""
     decisions = {d.member_id: d for d in who_is_asked([family_facts(f.member) for f in family])}
     lines = []
@@ -101,7 +102,7 @@ _ENDED_WORDS = {
 }
 
 
-def _no_longer_asked(row: FamilyRow) -> dict[str, Any]:
+def _no_longer_asked(row: FamilyRow) -> dict[str, object]:
     """A person asked once who no longer is: their answer stays in the record, not here."""
     assert row.invitation is not None
     why = _ENDED_WORDS.get(row.invitation.ended_reason or "", "no longer asked")
@@ -117,7 +118,7 @@ def _no_longer_asked(row: FamilyRow) -> dict[str, Any]:
 
 async def request_view(
     session: AsyncSession, *, settings: Settings, now: datetime, request_id: int
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Everything the request page shows, or NotFound."""
     row = await request_row(session, request_id=request_id)
     if row is None:

@@ -36,11 +36,10 @@ from service.web.deps import (
     WriteSessionDep,
 )
 from service.web.http.fields import MAX_ID, IdPath
-from service.web.http.forms import FieldError, parse_form
+from service.web.http.forms import FieldError, error_context, parse_form
 from service.web.http.rendering import render_page
 from service.web.pages.qa.common import (
     domain_field_error,
-    error_context,
     fresh_read,
     raw_values,
     refusal_status,
@@ -98,10 +97,10 @@ async def request_page(
     return render_page(
         request,
         "pages/qa/request.html",
+        view,
         values={},
         done_message=DONE.get(done),
         chain=chain,
-        **view,
     )
 
 
@@ -143,10 +142,10 @@ async def _refused(
     return render_page(
         action.request,
         "pages/qa/request.html",
+        view,
+        error_context(errors),
         status=status,
         values=raw_values(action.form, list(ACTION_MESSAGES)),
-        **view,
-        **error_context(errors),
     )
 
 

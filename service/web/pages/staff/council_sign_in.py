@@ -6,7 +6,6 @@ short-lived cookie scoped to these two addresses, and are checked and dropped at
 """
 
 import logging
-from typing import Any
 
 import httpx
 from authlib.integrations.base_client import OAuthError
@@ -101,7 +100,7 @@ async def start_council_sign_in(request: Request, settings: SettingsDep) -> Resp
     client = _client_of(request)
     if client is None:
         return RedirectResponse("/sign-in", status_code=303)
-    flow: dict[str, Any] = {}
+    flow: dict[str, object] = {}
     request.scope["session"] = flow
     try:
         redirect = await client.authorize_redirect(

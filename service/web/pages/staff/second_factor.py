@@ -1,7 +1,6 @@
 """The second step of signing in with a password: a one-time code, or setting one up."""
 
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -74,7 +73,7 @@ async def check_code(
 
 
 def _code_error(
-    request: Request, template: str, result: CodeResult, *, now: datetime, **context: Any
+    request: Request, template: str, result: CodeResult, *, now: datetime, **context: object
 ) -> Response:
     if result.wait is not None:
         seconds = result.wait.seconds_from(now)
@@ -98,7 +97,7 @@ def _code_error(
 
 async def _set_up_context(
     request: Request, settings: Settings, part_way: SignedIn
-) -> dict[str, Any] | None:
+) -> dict[str, object] | None:
     async with database_of(request).write_session() as session:
         secret = await secret_to_set_up(session, settings=settings, user_id=saved_id(part_way.user))
     if secret is None:
@@ -122,8 +121,8 @@ async def set_up_page(
     return render_page(
         request,
         "pages/staff/set_up_second_factor.html",
+        context,
         page_title="Set up your authenticator app",
-        **context,
     )
 
 

@@ -16,11 +16,11 @@ from service.store.loading import load_conference_open_to_observers
 from service.store.views import (
     PAGE_SIZE,
     conferences_open_to_trainees,
-    request_row,
     requests_page,
 )
 from service.usecases.calendar_export import calendar_for_request
 from service.usecases.observation_requests import ask_to_observe, withdraw_request
+from service.usecases.steps.visible_requests import load_visible_request
 from service.web.deps import (
     NowDep,
     PageTraineeDep,
@@ -167,13 +167,6 @@ async def ask(
     )
 
 
-async def _own_request(session: ReadSessionDep, user_id: int | None, request_id: int):  # type: ignore[no-untyped-def]
-    row = await request_row(session, request_id=request_id)
-    if row is None or row.request.trainee_id != user_id:
-        raise NotFound("There is no such request.")
-    return row
-
-
 @router.get("/requests/{request_id}")
 async def request_page(
     request: Request,
@@ -183,7 +176,7 @@ async def request_page(
     now: NowDep,
 ) -> Response:
     """The status of one of the trainee's requests: never who in the family said what."""
-    row = await _own_request(session, user.id, request_id)
+    row = await load_visible_request(session, viewer=user, request_id=request_id)
     status = RequestStatus(row.request.status)
     done = request.query_params.get("done")
     return render_page(

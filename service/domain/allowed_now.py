@@ -101,6 +101,17 @@ class AllowedNow:
     record_answer: bool
     chair_check: bool
 
+    def names(self) -> list[str]:
+        """The actions by the names the API gives them, in the order a request meets them."""
+        offered = {
+            "approve": self.decide,
+            "decline": self.decide,
+            "record_answer": self.record_answer,
+            "withdraw": self.withdraw,
+            "chair_check": self.chair_check,
+        }
+        return [name for name, allowed in offered.items() if allowed]
+
 
 def allowed_now(facts: RequestNow, actor: Actor, *, someone_is_asked: bool) -> AllowedNow:
     """Everything this actor may do to the request now, for a page to offer."""

@@ -410,3 +410,30 @@ async def test_a_trainee_sees_only_conferences_open_to_them_and_far_enough_ahead
         assert hidden not in page
     for reference in references:
         assert reference in page
+
+
+async def test_each_role_is_told_what_it_may_do_now_and_nothing_after_the_start(
+    client: httpx.AsyncClient, database: Database, clock: FrozenClock
+) -> None:
+    world = await build_world(database)
+    request_id = (await _ask(client, world)).json()["id"]
+    qa = _auth(await api_token(client, world.qa_email))
+    trainee = _auth(await api_token(client, world.trainee_email))
+    path = f"/api/v1/observation-requests/{request_id}"
+
+    async def allowed(headers: dict[str, str]) -> list[str]:
+        response = await client.get(path, headers=headers)
+        assert response.status_code == 200, response.text
+        return list(response.json()["allowed_actions"])
+
+    assert await allowed(qa) == ["approve", "decline", "withdraw"]
+    assert await allowed(trainee) == ["withdraw"]
+    listed = await client.get("/api/v1/observation-requests", headers=trainee)
+    assert [row["allowed_actions"] for row in listed.json()] == [["withdraw"]]
+    await client.post(f"{path}/approve", headers=qa)
+    assert await allowed(qa) == ["withdraw"]
+    clock.set(NOW + timedelta(days=28))
+    qa = _auth(await api_token(client, world.qa_email))
+    trainee = _auth(await api_token(client, world.trainee_email))
+    assert await allowed(qa) == []
+    assert await allowed(trainee) == []

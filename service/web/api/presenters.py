@@ -1,6 +1,10 @@
 """Turning rows into the API's and pages' views, with what the domain derives from them."""
 
-from service.domain.states import RequestStatus
+from datetime import datetime
+
+from service.domain.allowed_now import RequestNow, allowed_now
+from service.domain.staff import StaffMember
+from service.domain.states import Actor, RequestStatus
 from service.domain.transitions import describe_status
 from service.settings import Settings
 from service.store.ids import saved_id
@@ -38,7 +42,13 @@ def conference_for_qa(conference: Conference) -> ConferenceOut:
     )
 
 
-def request_for_trainee(row: RequestRow) -> RequestTraineeOut:
+def _allowed_actions(row: RequestRow, viewer: StaffMember, now: datetime) -> list[str]:
+    facts = RequestNow(RequestStatus(row.request.status), row.conference.starts_at, now)
+    # Answers given in person are recorded on QA's pages only, so the API never offers that.
+    return allowed_now(facts, Actor(viewer.role.value), someone_is_asked=False).names()
+
+
+def request_for_trainee(row: RequestRow, viewer: StaffMember, now: datetime) -> RequestTraineeOut:
     """What the trainee who asked may see: the status, never the family's answers."""
     return RequestTraineeOut(
         id=saved_id(row.request),
@@ -49,14 +59,17 @@ def request_for_trainee(row: RequestRow) -> RequestTraineeOut:
         organisation=row.request.organisation,
         purpose=row.request.purpose,
         created_at=row.request.created_at,
+        allowed_actions=_allowed_actions(row, viewer, now),
     )
 
 
-def request_for_qa(settings: Settings, row: RequestRow, family: list[FamilyRow]) -> RequestQaOut:
+def request_for_qa(
+    settings: Settings, row: RequestRow, family: list[FamilyRow], viewer: StaffMember, now: datetime
+) -> RequestQaOut:
     """Everything QA needs to decide and follow a request."""
     asked = [f for f in family if f.invitation is not None]
     return RequestQaOut(
-        **request_for_trainee(row).model_dump(),
+        **request_for_trainee(row, viewer, now).model_dump(),
         observer_name=row.trainee.name,
         observer_email=row.trainee.email,
         supervisor_name=row.request.supervisor_name,

@@ -68,6 +68,7 @@ async def list_requests(
     user: ApiStaffDep,
     session: ReadSessionDep,
     settings: SettingsDep,
+    now: NowDep,
     status: RequestStatus | None = None,
     before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[RequestTraineeOut]:
@@ -78,7 +79,7 @@ async def list_requests(
         trainee_id=user.id if user.role == StaffRole.TRAINEE else None,
         before_id=before_id,
     )
-    return [request_for_trainee(row) for row in rows]
+    return [request_for_trainee(row, user, now) for row in rows]
 
 
 @router.get(
@@ -87,16 +88,20 @@ async def list_requests(
     tags=["requests"],
 )
 async def read_request(
-    request_id: IdPath, user: ApiStaffDep, session: ReadSessionDep, settings: SettingsDep
+    request_id: IdPath,
+    user: ApiStaffDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
 ) -> RequestQaOut | RequestTraineeOut:
     """One request: QA sees the family's answers, the trainee who asked sees only the status."""
     row = await load_visible_request(session, viewer=user, request_id=request_id)
     if user.role is StaffRole.TRAINEE:
-        return request_for_trainee(row)
+        return request_for_trainee(row, user, now)
     family = await family_for_request(
         session, conference_id=saved_id(row.conference), request_id=request_id
     )
-    return request_for_qa(settings, row, family)
+    return request_for_qa(settings, row, family, user, now)
 
 
 @router.post(

@@ -154,6 +154,9 @@ class RequestTraineeOut(BaseModel):
     organisation: str
     purpose: str
     created_at: AwareDatetime
+    # What the one asking may do to the request through this API now: any of approve,
+    # decline, withdraw, chair_check (the same rule the pages and the use cases follow).
+    allowed_actions: list[str]
 
 
 class FamilyAnswerOut(BaseModel):

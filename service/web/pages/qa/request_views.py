@@ -1,16 +1,17 @@
 """What QA's request pages show: rows of the list, the family's answers, the allowed actions."""
 
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.outbox import DeliveryStatus
-from service.domain.allowed_now import RequestNow, allowed_now
+from service.domain.allowed_now import AllowedNow, RequestNow, allowed_now
 from service.domain.consent import who_is_asked
 from service.domain.errors import NotFound
 from service.domain.states import FINISHED_STATUSES, Actor, RequestStatus
 from service.record.load import record_for_row
-from service.record.timeline import build_timeline
+from service.record.timeline import TimelineItem, build_timeline
 from service.record.timeline_emails import delivery, latest_link_email
 from service.settings import Settings
 from service.store.ids import saved_id
@@ -39,19 +40,45 @@ DONE = {
 _ANSWER_WORDS = {"yes": "Yes", "no": "No"}
 
 
-def list_row(
-    settings: Settings, row: RequestRow, *, undelivered: bool = False
-) -> dict[str, object]:
+@dataclass(frozen=True)
+class RequestListRow:
+    """One line of the requests table."""
+
+    id: int
+    reference: str
+    starts_at: datetime
+    deadline: datetime
+    observer: str
+    tag: dict[str, str]
+    # A family email that could not be delivered: someone must ask in person.
+    undelivered: bool
+
+
+def list_row(settings: Settings, row: RequestRow, *, undelivered: bool = False) -> RequestListRow:
     """One line of the requests table; `undelivered` flags a family email that did not go."""
-    return {
-        "undelivered": undelivered,
-        "id": row.request.id,
-        "reference": row.conference.reference,
-        "starts_at": row.conference.starts_at,
-        "deadline": answers_needed_by(settings, row.conference),
-        "observer": row.trainee.name,
-        "tag": status_tag(row.request.status),
-    }
+    return RequestListRow(
+        id=saved_id(row.request),
+        reference=row.conference.reference,
+        starts_at=row.conference.starts_at,
+        deadline=answers_needed_by(settings, row.conference),
+        observer=row.trainee.name,
+        tag=status_tag(row.request.status),
+        undelivered=undelivered,
+    )
+
+
+@dataclass(frozen=True)
+class FamilyLine:
+    """One family member on the request page: asked or not, their answer, how to reach them."""
+
+    member: FamilyMember
+    invitation_id: int | None
+    asked: bool
+    answer: str | None
+    in_person: bool
+    reason: str
+    delivery: str | None = None
+    undelivered: bool = False
 
 
 def _delivery_words(member: FamilyMember, emails: list[EmailState]) -> tuple[str | None, bool]:
@@ -63,7 +90,7 @@ def _delivery_words(member: FamilyMember, emails: list[EmailState]) -> tuple[str
     return words.sentence, email.status == DeliveryStatus.PERMANENT_FAILURE.value
 
 
-def family_lines(family: list[FamilyRow], emails: list[EmailState]) -> list[dict[str, object]]:
+def family_lines(family: list[FamilyRow], emails: list[EmailState]) -> list[FamilyLine]:
     """Each person: asked (with their answer) or not (with the reason), and who to ask in person."""
     decisions = {d.member_id: d for d in who_is_asked([family_facts(f.member) for f in family])}
     lines = []
@@ -80,18 +107,18 @@ def family_lines(family: list[FamilyRow], emails: list[EmailState]) -> list[dict
             _delivery_words(row.member, emails) if invitation and not in_person else (None, False)
         )
         lines.append(
-            {
-                "member": row.member,
-                "invitation_id": invitation.id if invitation else None,
-                "asked": invitation is not None or (decision is not None and decision.asked),
-                "answer": _ANSWER_WORDS.get(invitation.current_answer or "", "Not answered yet")
+            FamilyLine(
+                member=row.member,
+                invitation_id=saved_id(invitation) if invitation else None,
+                asked=invitation is not None or (decision is not None and decision.asked),
+                answer=_ANSWER_WORDS.get(invitation.current_answer or "", "Not answered yet")
                 if invitation
                 else None,
-                "in_person": in_person,
-                "reason": decision.reason if decision else "",
-                "delivery": sentence,
-                "undelivered": undelivered,
-            }
+                in_person=in_person,
+                reason=decision.reason if decision else "",
+                delivery=sentence,
+                undelivered=undelivered,
+            )
         )
     return lines
 
@@ -102,23 +129,43 @@ _ENDED_WORDS = {
 }
 
 
-def _no_longer_asked(row: FamilyRow) -> dict[str, object]:
+def _no_longer_asked(row: FamilyRow) -> FamilyLine:
     """A person asked once who no longer is: their answer stays in the record, not here."""
     assert row.invitation is not None
     why = _ENDED_WORDS.get(row.invitation.ended_reason or "", "no longer asked")
-    return {
-        "member": row.member,
-        "invitation_id": None,
-        "asked": False,
-        "answer": None,
-        "in_person": False,
-        "reason": f"no longer asked: {why}",
-    }
+    return FamilyLine(
+        member=row.member,
+        invitation_id=None,
+        asked=False,
+        answer=None,
+        in_person=False,
+        reason=f"no longer asked: {why}",
+    )
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """Everything QA's page about one request shows."""
+
+    page_title: str
+    row: RequestRow
+    tag: dict[str, str]
+    deadline: datetime
+    family: list[FamilyLine]
+    invited: list[FamilyLine]
+    allowed: AllowedNow
+    timeline: list[TimelineItem]
+    entry_ids: set[int | None]
+    pdf_copies: bool
+
+    def context(self) -> dict[str, object]:
+        """The page's values by name, for its template."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 async def request_view(
     session: AsyncSession, *, settings: Settings, now: datetime, request_id: int
-) -> dict[str, object]:
+) -> RequestPage:
     """Everything the request page shows, or NotFound."""
     row = await request_row(session, request_id=request_id)
     if row is None:
@@ -128,20 +175,19 @@ async def request_view(
     )
     record = await record_for_row(session, settings=settings, row=row, family=family)
     lines = family_lines(family, record.emails)
-    invited = [line for line in lines if line["invitation_id"] is not None]
-    return {
-        "page_title": f"Request to observe conference {row.conference.reference}",
-        "row": row,
-        "tag": status_tag(row.request.status),
-        "deadline": answers_needed_by(settings, row.conference),
-        "family": lines,
-        "invited": invited,
-        "allowed": allowed_now(
+    return RequestPage(
+        page_title=f"Request to observe conference {row.conference.reference}",
+        row=row,
+        tag=status_tag(row.request.status),
+        deadline=answers_needed_by(settings, row.conference),
+        family=lines,
+        invited=[line for line in lines if line.invitation_id is not None],
+        allowed=allowed_now(
             RequestNow(RequestStatus(row.request.status), row.conference.starts_at, now),
             Actor.QA,
-            someone_is_asked=bool(invited),
+            someone_is_asked=any(line.invitation_id is not None for line in lines),
         ),
-        "timeline": build_timeline(record, now=now),
-        "entry_ids": {entry.id for entry in record.entries},
-        "pdf_copies": pdf_available(),
-    }
+        timeline=build_timeline(record, now=now),
+        entry_ids={entry.id for entry in record.entries},
+        pdf_copies=pdf_available(),
+    )

@@ -97,7 +97,7 @@ async def request_page(
     return render_page(
         request,
         "pages/qa/request.html",
-        view,
+        view.context(),
         values={},
         done_message=DONE.get(done),
         chain=chain,
@@ -142,7 +142,7 @@ async def _refused(
     return render_page(
         action.request,
         "pages/qa/request.html",
-        view,
+        view.context(),
         error_context(errors),
         status=status,
         values=raw_values(action.form, list(ACTION_MESSAGES)),

@@ -5,7 +5,6 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.emails import EmailTemplate
-from notifications.outbox import RecipientRole
 from service.audit import append_audit
 from service.domain.allowed_now import check_before_conference, check_chair_check_day
 from service.domain.audit_actions import AuditAction
@@ -28,7 +27,7 @@ from service.store.loading import check_open_to_observers, load_conference, load
 from service.store.locks import lock_conference, lock_request
 from service.store.tables import ObservationRequest
 from service.usecases.steps.consent_outcome import close_conference_after_no, end_request
-from service.usecases.steps.mail import send_email, staff_request_url
+from service.usecases.steps.mail import tell_qa, tell_trainee
 from service.usecases.steps.moves import move_request
 
 
@@ -117,35 +116,28 @@ async def ask_to_observe(
         "conference_when": format_moment(conference.starts_at),
         "observer_name": trainee.name,
     }
-    await send_email(
+    await tell_trainee(
         session,
         settings=settings,
         now=now,
         template=EmailTemplate.TRAINEE_REQUEST_RECEIVED,
-        recipient_role=RecipientRole.TRAINEE,
-        to_address=trainee.email,
+        trainee=trainee,
         request_id=saved_id(request),
         context={
             **common,
             "venue": conference.venue,
-            "request_url": staff_request_url(
-                settings, audience="trainee", request_id=saved_id(request)
-            ),
         },
     )
-    await send_email(
+    await tell_qa(
         session,
         settings=settings,
         now=now,
         template=EmailTemplate.QA_NEW_REQUEST,
-        recipient_role=RecipientRole.QA,
-        to_address=settings.qa_mailbox,
         request_id=saved_id(request),
         context={
             **common,
             "observer_role": request.role,
             "observer_organisation": request.organisation,
-            "request_url": staff_request_url(settings, audience="qa", request_id=saved_id(request)),
         },
     )
     await session.commit()
@@ -176,13 +168,12 @@ async def decline_request(
     )
     conference = await load_conference(session, request.conference_id)
     trainee = await load_staff(session, request.trainee_id)
-    await send_email(
+    await tell_trainee(
         session,
         settings=settings,
         now=now,
         template=EmailTemplate.TRAINEE_REQUEST_DECIDED,
-        recipient_role=RecipientRole.TRAINEE,
-        to_address=trainee.email,
+        trainee=trainee,
         request_id=request_id,
         context={
             "decision": "declined",
@@ -191,7 +182,6 @@ async def decline_request(
             "conference_reference": conference.reference,
             "conference_when": format_moment(conference.starts_at),
             "venue": conference.venue,
-            "request_url": staff_request_url(settings, audience="trainee", request_id=request_id),
         },
     )
     await session.commit()

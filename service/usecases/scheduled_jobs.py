@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from notifications.emails import EmailTemplate
-from notifications.outbox import RecipientRole
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
 from service.domain.errors import ConcurrentChange, IllegalTransition
@@ -27,7 +26,7 @@ from service.store.tables import Conference, ConsentInvitation, FamilyMember, Ob
 from service.usecases.audit_seal import send_daily_seal
 from service.usecases.mail_retention import clear_expired_mail_bodies
 from service.usecases.steps.deadlines import answers_needed_by
-from service.usecases.steps.mail import LinkEmail, send_email, send_family_link, staff_request_url
+from service.usecases.steps.mail import LinkEmail, send_family_link, tell_qa
 from service.usecases.steps.moves import move_request
 from service.usecases.steps.outcomes import announce_outcome
 
@@ -196,20 +195,15 @@ async def flag_missing_chair_checks(
                 request_id=request_id,
                 conference_id=conference.id,
             )
-            await send_email(
+            await tell_qa(
                 session,
                 settings=settings,
                 now=now,
                 template=EmailTemplate.QA_CHAIR_CHECK_DUE,
-                recipient_role=RecipientRole.QA,
-                to_address=settings.qa_mailbox,
                 request_id=request_id,
                 context={
                     "conference_reference": conference.reference,
                     "conference_when": format_moment(conference.starts_at),
-                    "request_url": staff_request_url(
-                        settings, audience="qa", request_id=request_id
-                    ),
                 },
             )
             await session.commit()

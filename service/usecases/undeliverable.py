@@ -14,7 +14,7 @@ from service.domain.states import Actor
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.tables import Conference, FamilyMember, ObservationRequest
-from service.usecases.steps.mail import send_email, staff_request_url
+from service.usecases.steps.mail import tell_qa
 
 
 async def tell_qa_email_undeliverable(
@@ -44,7 +44,7 @@ async def tell_qa_email_undeliverable(
         actor_kind=Actor.SYSTEM.value,
         actor_id=None,
         action=AuditAction.FAMILY_EMAIL_UNDELIVERABLE,
-        request_id=request.id,
+        request_id=saved_id(request),
         conference_id=conference.id,
         details={
             "outbox_message_id": message.id,
@@ -53,16 +53,13 @@ async def tell_qa_email_undeliverable(
             "attempts": message.attempts,
         },
     )
-    await send_email(
+    await tell_qa(
         session,
         settings=settings,
         now=now,
         template=EmailTemplate.QA_UNDELIVERABLE,
-        recipient_role=RecipientRole.QA,
-        to_address=settings.qa_mailbox,
-        request_id=request.id,
+        request_id=saved_id(request),
         context={
             "conference_reference": conference.reference,
-            "request_url": staff_request_url(settings, audience="qa", request_id=saved_id(request)),
         },
     )

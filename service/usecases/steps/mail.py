@@ -91,6 +91,57 @@ async def send_email(
     )
 
 
+async def tell_trainee(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    template: EmailTemplate,
+    trainee: StaffUser,
+    request_id: int,
+    context: dict[str, object],
+) -> None:
+    """Email the trainee about their request, with the link to its page."""
+    await send_email(
+        session,
+        settings=settings,
+        now=now,
+        template=template,
+        recipient_role=RecipientRole.TRAINEE,
+        to_address=trainee.email,
+        request_id=request_id,
+        context={
+            **context,
+            "request_url": staff_request_url(settings, audience="trainee", request_id=request_id),
+        },
+    )
+
+
+async def tell_qa(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    template: EmailTemplate,
+    request_id: int,
+    context: dict[str, object],
+) -> None:
+    """Email the QA Service's mailbox about a request, with the link to its page."""
+    await send_email(
+        session,
+        settings=settings,
+        now=now,
+        template=template,
+        recipient_role=RecipientRole.QA,
+        to_address=settings.qa_mailbox,
+        request_id=request_id,
+        context={
+            **context,
+            "request_url": staff_request_url(settings, audience="qa", request_id=request_id),
+        },
+    )
+
+
 def calendar_uid(settings: Settings, request_id: int) -> str:
     domain = urlsplit(settings.base_url).hostname or "cpc-observers.local"
     return f"observation-{request_id}@{domain}"

@@ -6,14 +6,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.calendar import CalendarMethod
 from notifications.emails import EmailTemplate
-from notifications.outbox import RecipientRole
 from service.domain.states import RequestStatus
 from service.domain.times import format_moment
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.loading import load_conference, load_staff
 from service.store.tables import ObservationRequest
-from service.usecases.steps.mail import send_calendar, send_email, staff_request_url
+from service.usecases.steps.mail import send_calendar, tell_qa, tell_trainee
 
 _OUTCOME_BY_STATUS = {
     RequestStatus.CONFIRMED: "going_ahead",
@@ -44,32 +43,25 @@ async def announce_outcome(
         "venue": conference.venue,
         "observer_name": trainee.name,
     }
-    await send_email(
+    await tell_trainee(
         session,
         settings=settings,
         now=now,
         template=EmailTemplate.TRAINEE_OUTCOME,
-        recipient_role=RecipientRole.TRAINEE,
-        to_address=trainee.email,
+        trainee=trainee,
         request_id=saved_id(request),
         context={
             **common,
-            "request_url": staff_request_url(
-                settings, audience="trainee", request_id=saved_id(request)
-            ),
         },
     )
-    await send_email(
+    await tell_qa(
         session,
         settings=settings,
         now=now,
         template=EmailTemplate.QA_OUTCOME,
-        recipient_role=RecipientRole.QA,
-        to_address=settings.qa_mailbox,
         request_id=saved_id(request),
         context={
             **common,
-            "request_url": staff_request_url(settings, audience="qa", request_id=saved_id(request)),
         },
     )
     if status is RequestStatus.CONFIRMED or cancel_invite:

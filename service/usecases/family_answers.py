@@ -39,7 +39,7 @@ def parse_answer(value: str | None) -> Answer:
     try:
         return Answer((value or "").strip().lower())
     except ValueError:
-        raise InvalidInput("Choose yes or no.") from None
+        raise InvalidInput("Choose yes or no.", field="decision") from None
 
 
 @dataclass(frozen=True)

@@ -323,3 +323,19 @@ async def test_signing_in_again_on_a_browser_ends_the_session_it_held(
     _with_cookie(second_client, first)
     assert not await _is_signed_in(second_client)
     assert await _is_signed_in(client)
+
+
+async def test_a_role_written_around_the_service_opens_nothing_and_breaks_nothing(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    qa = await _person(database)
+    await sign_in(client, qa.email)
+    token = {"Authorization": f"Bearer {await api_token(client, qa.email)}"}
+    async with database.write_session() as session:
+        row = await session.get(StaffUser, qa.id)
+        assert row is not None
+        row.role = "superuser"
+        await session.commit()
+    assert not await _is_signed_in(client)
+    assert (await client.get("/api/v1/observation-requests", headers=token)).status_code == 401
+    assert (await client.get("/")).status_code < 500

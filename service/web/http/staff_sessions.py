@@ -19,6 +19,7 @@ from service.store.staff_sessions import session_by_token_hash, times_of, touch
 from service.store.tables import StaffUser
 from service.web.http.app_state import clock_now, database_of, settings_of
 
+_ROLES = frozenset(StaffRole)
 _TOKEN_MAX_LENGTH = 200  # longer than any token the service makes; longer ones are not looked up
 
 
@@ -59,6 +60,8 @@ async def find_session(
         row.id is None
         or SessionKind(row.kind) not in kinds
         or not user.is_active
+        # A role the service does not know (written around it) opens nothing.
+        or user.role not in _ROLES
         or not is_usable(times, now=now, idle=idle)
     ):
         return None

@@ -185,7 +185,9 @@ async def give_answer(
         # The details changed while the page was open (the meeting moved, say): show them again.
         # The page opened above already shows them as they are now.
         return _consent_page(request, opened, status=409, details_changed=True, comment=comment)
-    except InvalidInput:
+    except InvalidInput as invalid:
+        if invalid.field != "decision":
+            raise
         errors = [{"text": "Choose yes or no", "href": "#decision"}]
         return _consent_page(request, opened, status=422, errors=errors, comment=comment)
     except NotFound:

@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # Optional extras to install besides the tests' (CI adds `pdf`, which needs Pango).
 EXTRAS ?= test
 
-.PHONY: run test test-unit lint format typecheck bench assets demo clean
+.PHONY: run test test-unit lint format typecheck bench assets demo clean translations translations-extract
 
 # Debian's python3 leaves out ensurepip unless python3-venv is installed; then the environment
 # is made without pip and pip is put into it by the system's own pip, when there is one.
@@ -20,17 +20,31 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(INSTALLED)
 
+# The Welsh catalogue is compiled from its .po file whenever that changes; the .mo is not kept.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard service/translations/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po $(INSTALLED)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+## Compile the translation catalogues (Welsh) from their .po files.
+translations: $(CATALOGUES)
+
+## Find every translatable string again and add new ones to each .po file, unfilled.
+translations-extract: $(INSTALLED)
+	$(BIN)/pybabel extract --no-location --sort-output --project=cpc-observers --version=1 -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k words -o service/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i service/translations/messages.pot -d service/translations
+
 ## Set up, migrate the SQLite database, seed demo data on first run, and start the service.
-run: $(INSTALLED)
+run: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/cpc-observers migrate
 	$(BIN)/cpc-observers demo
 	$(BIN)/cpc-observers serve
 
 ## Set up and run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set).
-test: $(INSTALLED)
+test: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/python -m pytest
 
-test-unit: $(INSTALLED)
+test-unit: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/python -m pytest tests/unit
 
 lint: $(INSTALLED)
@@ -43,7 +57,7 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 
 ## Measure the service beside the bare stack (see tests/perf/README.md).
-bench: $(INSTALLED)
+bench: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/python -m tests.perf.run
 
 ## Rebuild the compiled GOV.UK Frontend assets in service/web/static (needs node and npm).

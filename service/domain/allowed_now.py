@@ -9,7 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from service.domain.errors import ConsentClosed, DomainError, IllegalTransition, InvalidInput
+from service.domain.errors import (
+    ClosedBecause,
+    ConsentClosed,
+    DomainError,
+    IllegalTransition,
+    InvalidInput,
+)
 from service.domain.states import Actor, RequestEvent, RequestStatus
 from service.domain.times import london_day
 from service.domain.transitions import next_status
@@ -29,11 +35,15 @@ def check_before_conference(*, now: datetime, conference_start: datetime, action
 def check_can_answer(*, now: datetime, conference_start: datetime, status: RequestStatus) -> None:
     """Refuse with ConsentClosed an answer the request can no longer take."""
     if status not in ANSWERING_STATUSES:
-        raise ConsentClosed("This request is no longer active. You do not need to do anything.")
+        raise ConsentClosed(
+            "This request is no longer active. You do not need to do anything.",
+            because=ClosedBecause.NO_LONGER_ACTIVE,
+        )
     if now >= conference_start:
         raise ConsentClosed(
             "The conference has started, so answers can no longer be given or changed here. "
-            "If you do not want the observer there, tell the chair of the conference."
+            "If you do not want the observer there, tell the chair of the conference.",
+            because=ClosedBecause.STARTED,
         )
 
 

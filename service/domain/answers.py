@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from service.domain.consent import Answer
-from service.domain.errors import ConsentClosed
+from service.domain.errors import ClosedBecause, ConsentClosed
 from service.domain.states import RequestStatus
 from service.domain.times import format_moment
 
@@ -17,5 +17,7 @@ def check_answer_before_deadline(
     if status is RequestStatus.SEEKING_CONSENT and answer is Answer.YES and now >= deadline:
         raise ConsentClosed(
             f"Answers were needed by {format_moment(deadline)}, so the observer will not attend. "
-            "You do not need to do anything else."
+            "You do not need to do anything else.",
+            because=ClosedBecause.DEADLINE_PASSED,
+            deadline=deadline,
         )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from service.domain.errors import ConsentClosed, IllegalTransition, NoOneToAsk
+from service.domain.errors import ClosedBecause, ConsentClosed, IllegalTransition, NoOneToAsk
 from service.domain.states import RequestEvent, RequestStatus
 from service.domain.times import format_moment, london_day, london_time
 from service.domain.working_days import BankHolidayRegion, subtract_working_days
@@ -164,7 +164,10 @@ def event_for_outcome(*, status: RequestStatus, outcome: ConsentOutcome) -> Requ
 def check_invitation_live(*, ended: bool) -> None:
     """Refuse with ConsentClosed an answer from someone who no longer needs to be asked."""
     if ended:
-        raise ConsentClosed("This request is no longer active. You do not need to do anything.")
+        raise ConsentClosed(
+            "This request is no longer active. You do not need to do anything.",
+            because=ClosedBecause.NO_LONGER_ACTIVE,
+        )
 
 
 def check_can_approve(*, now: datetime, deadline: datetime) -> None:

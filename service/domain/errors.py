@@ -1,5 +1,8 @@
 """Domain errors, each carrying a plain-English message a person can act on."""
 
+from datetime import datetime
+from enum import StrEnum
+
 
 class DomainError(Exception):
     """A rule of the service was not met; `message` says which, in plain words.
@@ -34,8 +37,23 @@ class InvalidConferenceTime(DomainError):
     """A conference time is missing its timezone or lies in the past."""
 
 
+class ClosedBecause(StrEnum):
+    """Why answers can no longer be given: a family page words each reason in its language."""
+
+    NO_LONGER_ACTIVE = "no_longer_active"
+    STARTED = "started"
+    DEADLINE_PASSED = "deadline_passed"
+
+
 class ConsentClosed(DomainError):
     """Answers can no longer be given or changed for this request."""
+
+    def __init__(
+        self, message: str, *, because: ClosedBecause, deadline: datetime | None = None
+    ) -> None:
+        super().__init__(message)
+        self.because = because
+        self.deadline = deadline
 
 
 class NotFound(DomainError):

@@ -10,6 +10,7 @@ from sqlmodel import col
 from service.domain.consent import Answer, Wording
 from service.domain.errors import NotFound
 from service.domain.states import RequestStatus
+from service.languages import Language
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.tables import (
@@ -61,7 +62,12 @@ class ConsentView:
 
 
 async def load_consent_view(
-    session: AsyncSession, *, settings: Settings, invitation_id: int, nonce: str
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    invitation_id: int,
+    nonce: str,
+    language: Language = Language.ENGLISH,
 ) -> ConsentView:
     """The invitation a link names, or NotFound when it does not exist or the link was replaced."""
     result = await session.execute(
@@ -89,5 +95,6 @@ async def load_consent_view(
             request=request,
             conference=conference,
             observer=observer,
+            language=language,
         ),
     )

@@ -15,6 +15,7 @@ from service.domain.consent import Answer, Channel, Wording, check_invitation_li
 from service.domain.errors import DetailsChanged, InvalidInput, NotFound
 from service.domain.states import Actor, RequestStatus
 from service.domain.times import format_moment
+from service.languages import Language
 from service.links import consent_url
 from service.settings import Settings
 from service.store.ids import saved_id
@@ -53,6 +54,9 @@ class LinkAnswer:
     text_sha256_seen: str
     decision: str | None
     comment: str | None = None
+    # The language of the words the person read: the answer is checked against, and records,
+    # the information in that language.
+    language: Language = Language.ENGLISH
 
 
 async def answer_through_link(
@@ -66,7 +70,7 @@ async def answer_through_link(
     # Read after the lock: a link replaced a moment ago no longer counts.
     if held.invitation.nonce != given.nonce:
         raise NotFound("There is no such invitation.")
-    text = await _information_now(session, settings, held)
+    text = await _information_now(session, settings, held, given.language)
     if text.sha256 != given.text_sha256_seen:
         raise DetailsChanged("The details of the meeting changed. Please read them again.")
     answer = parse_answer(given.decision)
@@ -121,7 +125,10 @@ async def answer_given_to_qa(
 
 
 async def _information_now(
-    session: AsyncSession, settings: Settings, held: LockedInvitation
+    session: AsyncSession,
+    settings: Settings,
+    held: LockedInvitation,
+    language: Language = Language.ENGLISH,
 ) -> InformationText:
     """The information this person is shown, or read out, at this moment."""
     return compose_information_text(
@@ -130,6 +137,7 @@ async def _information_now(
         request=held.request,
         conference=held.conference,
         observer=await load_staff(session, held.request.trainee_id),
+        language=language,
     )
 
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from service.languages import Language
 from service.settings import Settings, get_settings
 from service.store.database import Database
 from service.web.api import auth as api_auth
@@ -77,7 +78,11 @@ def create_app(
     app.state.database = database
     app.state.clock = clock
     app.state.council_client = council_sign_in.council_client(settings)
-    app.state.templates = make_templates(auto_reload=settings.is_development)
+    app.state.templates_by_language = {
+        language: make_templates(auto_reload=settings.is_development, language=language)
+        for language in Language
+    }
+    app.state.templates = app.state.templates_by_language[Language.ENGLISH]
     app.state.bad_link_limiter = BadLinkLimiter(
         database, limit_per_minute=settings.bad_link_limit, key=settings.secret_key
     )

@@ -14,22 +14,30 @@ from functools import lru_cache
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
 
 from service.domain.consent import Wording
-from service.domain.times import format_moment
+from service.languages import Language, install_translations, moment_in, translations
 from service.settings import TEMPLATE_DIR, Settings
 from service.store.tables import Conference, ObservationRequest, StaffUser
 from service.usecases.steps.deadlines import answers_needed_by
 
-# Change the version whenever the wording of the matching template changes: answers keep the
-# version they were given against, so older records still say which text was shown.
+# Change the version whenever the wording of the matching template, or its translation, changes:
+# answers keep the version they were given against, so older records still say which text was
+# shown. Each language has its own, since each is its own text with its own fingerprint.
+TEXT_VERSIONS_BY_LANGUAGE: dict[tuple[Wording, Language], str] = {
+    (Wording.ADULT, Language.ENGLISH): "adult-2",
+    (Wording.YOUNG_PERSON, Language.ENGLISH): "young-person-3",
+    (Wording.ADULT, Language.WELSH): "adult-cy-1",
+    (Wording.YOUNG_PERSON, Language.WELSH): "young-person-cy-1",
+}
+# The English versions, by wording.
 TEXT_VERSIONS: dict[Wording, str] = {
-    Wording.ADULT: "adult-2",
-    Wording.YOUNG_PERSON: "young-person-3",
+    wording: version
+    for (wording, language), version in TEXT_VERSIONS_BY_LANGUAGE.items()
+    if language is Language.ENGLISH
 }
 _TEMPLATES: dict[Wording, str] = {
     Wording.ADULT: "pages/family/information_adult.html",
     Wording.YOUNG_PERSON: "pages/family/information_young_person.html",
 }
-LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -42,17 +50,20 @@ class InformationText:
     language: str
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
+@lru_cache(maxsize=len(Language))
+def _environment(language: Language) -> Environment:
     # The same whitespace and escaping rules as the pages, so the text is byte for byte the
     # one the page shows and the fingerprints of answers already given still match.
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         undefined=ChainableUndefined,
         autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml")),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    install_translations(environment, translations(language))
+    return environment
 
 
 def compose_information_text(
@@ -62,19 +73,21 @@ def compose_information_text(
     request: ObservationRequest,
     conference: Conference,
     observer: StaffUser,
+    language: Language = Language.ENGLISH,
 ) -> InformationText:
-    """The information for one person's wording, as it stands now, and its fingerprint."""
+    """The information for one person's wording in one language, as it stands now, and its
+    fingerprint."""
     html = (
-        _environment()
+        _environment(language)
         .get_template(_TEMPLATES[wording])
         .render(
             observer_name=observer.name,
             observer_role=request.role,
             observer_organisation=request.organisation,
             purpose=request.purpose,
-            conference_when=format_moment(conference.starts_at),
+            conference_when=moment_in(language, conference.starts_at),
             venue=conference.venue,
-            answer_by=format_moment(answers_needed_by(settings, conference)),
+            answer_by=moment_in(language, answers_needed_by(settings, conference)),
             qa_service_name=settings.qa_service_name,
             qa_service_phone=settings.qa_service_phone,
             qa_service_email=settings.qa_mailbox,
@@ -82,7 +95,7 @@ def compose_information_text(
     )
     return InformationText(
         html=html,
-        version=TEXT_VERSIONS[wording],
+        version=TEXT_VERSIONS_BY_LANGUAGE[(wording, language)],
         sha256=hashlib.sha256(html.encode("utf-8")).hexdigest(),
-        language=LANGUAGE,
+        language=language.value,
     )

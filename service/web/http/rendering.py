@@ -4,8 +4,10 @@ from collections.abc import Mapping
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
 
 from service.domain.staff import StaffMember, StaffRole
+from service.languages import Language
 from service.settings import Settings
 from service.web.http.csrf import csrf_value_for, set_csrf_cookie_if_new
 from service.web.pages.staff.session import idle_timing
@@ -35,6 +37,7 @@ def render_page(
     template: str,
     *contexts: Mapping[str, object],
     status: int = 200,
+    language: Language = Language.ENGLISH,
     **context: object,
 ) -> Response:
     """Render a page template inside the service's layout."""
@@ -56,7 +59,8 @@ def render_page(
         **{key: value for more in contexts for key, value in more.items()},
         **context,
     }
-    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+    templates: dict[Language, Jinja2Templates] = request.app.state.templates_by_language
+    response: HTMLResponse = templates[language].TemplateResponse(
         request, template, values, status_code=status
     )
     set_csrf_cookie_if_new(request, response, secure=not settings.is_development)

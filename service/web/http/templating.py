@@ -15,6 +15,7 @@ from jinja2 import (
 )
 
 from service.domain.times import format_day, format_moment, london_day
+from service.languages import Language, day_in, install_translations, moment_in, translations
 from service.settings import TEMPLATE_DIR
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -31,12 +32,17 @@ def london_datetime(value: datetime) -> str:
 
 
 def make_templates(
-    *, template_dir: Path | None = None, auto_reload: bool = False
+    *,
+    template_dir: Path | None = None,
+    auto_reload: bool = False,
+    language: Language = Language.ENGLISH,
 ) -> Jinja2Templates:
     """The page renderer: the service's templates first, then GOV.UK Frontend's macros.
 
-    `auto_reload` picks up edited templates without a restart, at the cost of checking every
-    template file's time on every page; only development wants that.
+    One renderer a language: `{% trans %}` and `_()` in a template give that language's words
+    (the family's pages are in English or Welsh; staff pages are English only), and dates are
+    written in it. `auto_reload` picks up edited templates without a restart, at the cost of
+    checking every template file's time on every page; only development wants that.
     """
     loader = ChoiceLoader(
         [
@@ -51,7 +57,10 @@ def make_templates(
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=auto_reload,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["london_datetime"] = london_datetime
-    env.filters["london_date"] = london_date
+    install_translations(env, translations(language))
+    env.globals["page_language"] = language.value
+    env.filters["london_datetime"] = lambda value: moment_in(language, value)
+    env.filters["london_date"] = lambda value: day_in(language, value)
     return Jinja2Templates(env=env)

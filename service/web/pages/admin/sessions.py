@@ -165,11 +165,11 @@ async def _integrations_page(
     return render_page(
         request,
         "pages/admin/integrations.html",
+        context,
         status=status,
         page_title="Integration tokens",
         tokens=tokens,
         max_days=INTEGRATION_TOKEN_MAX_DAYS,
-        **context,
     )
 
 

@@ -1,5 +1,10 @@
-"""The family's consent pages, reached only through a signed link. GET and HEAD change nothing."""
+"""The family's consent pages, reached only through a signed link. GET and HEAD change nothing.
 
+Each page comes in the language the person chose for their link (English unless they switched),
+and an answer records the language of the words it was given against.
+"""
+
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import APIRouter, Request
@@ -10,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.domain.consent import Answer, Wording
 from service.domain.errors import ConsentClosed, DetailsChanged, InvalidInput, NotFound
 from service.domain.states import RequestStatus
-from service.domain.times import format_moment
+from service.languages import Language, moment_in, parse_language, translations
 from service.links import BadLink, LinkProblem, read_consent_token
 from service.settings import Settings
 from service.usecases.consent_view import ConsentView, load_consent_view
@@ -26,9 +31,29 @@ from service.web.http.bad_link_limiter import BadLinkLimiter
 from service.web.http.csrf import CSRF_FIELD, require_csrf
 from service.web.http.fields import without_invisible_characters
 from service.web.http.rendering import render_page
+from service.web.pages.family.language_choice import chosen_language, remember_language
 
 router = APIRouter(include_in_schema=False)
 MAX_TOKEN_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class _Visit:
+    """One visit to a family link: who asked, when, in which language, on which connection."""
+
+    request: Request
+    session: AsyncSession
+    settings: Settings
+    now: datetime
+    language: Language
+
+    def words(self, message: str) -> str:
+        """A sentence in the visit's language."""
+        return translations(self.language).gettext(message)
+
+    def page(self, template: str, *, status: int, **context: object) -> Response:
+        """A family page in the visit's language."""
+        return render_page(self.request, template, context, status=status, language=self.language)
 
 
 def _limiter(request: Request) -> BadLinkLimiter:
@@ -36,61 +61,62 @@ def _limiter(request: Request) -> BadLinkLimiter:
     return limiter
 
 
-async def _bad_link_page(
-    request: Request, problem: LinkProblem, now: datetime, session: AsyncSession
-) -> Response:
+async def _bad_link_page(visit: _Visit, problem: LinkProblem) -> Response:
     # Done with the page's own connection: the limiter takes one of its own, and a burst of
     # bad links holding two each could otherwise empty the pool and wait on itself.
-    await session.close()
-    limiter, address = _limiter(request), client_address(request)
-    if await limiter.is_blocked(address, now):
-        return render_page(
-            request,
-            "pages/family/bad_link.html",
-            status=429,
-            page_title="Please wait a minute",
-            too_many=True,
+    await visit.session.close()
+    limiter, address = _limiter(visit.request), client_address(visit.request)
+    if await limiter.is_blocked(address, visit.now):
+        page_title = visit.words("Please wait a minute")
+        return visit.page(
+            "pages/family/bad_link.html", status=429, page_title=page_title, too_many=True
         )
-    await limiter.record_bad_attempt(address, now)
-    return render_page(
-        request,
+    await limiter.record_bad_attempt(address, visit.now)
+    expired = problem is LinkProblem.EXPIRED
+    return visit.page(
         "pages/family/bad_link.html",
-        status=410 if problem is LinkProblem.EXPIRED else 404,
-        page_title="This link has expired"
-        if problem is LinkProblem.EXPIRED
-        else "This link does not work",
-        expired=problem is LinkProblem.EXPIRED,
+        status=410 if expired else 404,
+        page_title=visit.words("This link has expired")
+        if expired
+        else visit.words("This link does not work"),
+        expired=expired,
     )
 
 
 async def _open_link(
-    request: Request, token: str, session: AsyncSession, settings: Settings, now: datetime
-) -> ConsentView | Response:
-    """The invitation behind a link, or the calm page to show instead.
+    visit: _Visit, token: str, language: Language | None = None
+) -> tuple[_Visit, ConsentView] | Response:
+    """The invitation behind a link in the language to show it in, or the calm page instead.
 
     A valid link always opens: only bad ones are counted, and only they can be slowed.
     """
     try:
         if len(token) > MAX_TOKEN_LENGTH:
             raise BadLink(LinkProblem.NOT_VALID)
-        link = read_consent_token(settings, token)
-        return await load_consent_view(
-            session, settings=settings, invitation_id=link.invitation_id, nonce=link.nonce
+        link = read_consent_token(visit.settings, token)
+        chosen = language or chosen_language(visit.request, link.invitation_id)
+        visit = _Visit(visit.request, visit.session, visit.settings, visit.now, chosen)
+        view = await load_consent_view(
+            visit.session,
+            settings=visit.settings,
+            invitation_id=link.invitation_id,
+            nonce=link.nonce,
+            language=chosen,
         )
+        return visit, view
     except BadLink as bad:
-        return await _bad_link_page(request, bad.problem, now, session)
+        return await _bad_link_page(visit, bad.problem)
     except NotFound:
-        return await _bad_link_page(request, LinkProblem.NOT_VALID, now, session)
+        return await _bad_link_page(visit, LinkProblem.NOT_VALID)
 
 
-def _closed_page(request: Request, view: ConsentView, now: datetime) -> Response | None:
+def _closed_page(visit: _Visit, view: ConsentView) -> Response | None:
     """The page for a link that can no longer take an answer, or None when it still can."""
-    if view.has_started(now):
-        return render_page(
-            request,
+    if view.has_started(visit.now):
+        return visit.page(
             "pages/family/closed.html",
             status=410,
-            page_title="The meeting has started",
+            page_title=visit.words("The meeting has started"),
             reason="started",
             view=view,
         )
@@ -102,42 +128,34 @@ def _closed_page(request: Request, view: ConsentView, now: datetime) -> Response
         and view.current_answer is Answer.NO
         and view.status is RequestStatus.NOT_GOING_AHEAD
     )
-    return render_page(
-        request,
+    return visit.page(
         "pages/family/closed.html",
         status=200 if said_no else 410,
-        page_title="You said no" if said_no else "This request is no longer active",
+        page_title=visit.words("You said no")
+        if said_no
+        else visit.words("This request is no longer active"),
         reason="said_no" if said_no else "inactive",
         view=view,
     )
 
 
 def _consent_page(
-    request: Request,
-    view: ConsentView,
-    *,
-    status: int = 200,
-    **extra: object,
+    visit: _Visit, view: ConsentView, *, status: int = 200, **extra: object
 ) -> Response:
     young = view.wording is Wording.YOUNG_PERSON
-    return render_page(
-        request,
+    answered_at = view.invitation.answered_at
+    return visit.page(
         "pages/family/consent.html",
         status=status,
-        page_title=(
-            "Can a trainee sit in on your meeting?"
-            if young
-            else "Can a trainee watch your child protection conference?"
-        ),
+        page_title=visit.words("Can a trainee sit in on your meeting?")
+        if young
+        else visit.words("Can a trainee watch your child protection conference?"),
         view=view,
         young=young,
         # Composed by the use case from the invitation's wording; autoescaped when rendered.
         information_html=Markup(view.information.html),  # noqa: S704
         text_sha256=view.information.sha256,
-        conference_when=format_moment(view.conference.starts_at),
-        answered_at=format_moment(view.invitation.answered_at)
-        if view.invitation.answered_at
-        else None,
+        answered_at=moment_in(visit.language, answered_at) if answered_at else None,
         **extra,
     )
 
@@ -147,14 +165,15 @@ async def consent_page(
     request: Request, token: str, session: ReadSessionDep, settings: SettingsDep, now: NowDep
 ) -> Response:
     """The information and the yes/no question. Opening it records nothing."""
-    opened = await _open_link(request, token, session, settings, now)
+    # A link that does not open is shown in the language asked for in its address, if any.
+    first = _Visit(request, session, settings, now, chosen_language(request, None))
+    opened = await _open_link(first, token)
     if isinstance(opened, Response):
         return opened
-    closed = _closed_page(request, opened, now)
-    if closed is not None:
-        return closed
-    saved = request.query_params.get("saved") == "1" and opened.current_answer is not None
-    return _consent_page(request, opened, saved=saved)
+    visit, view = opened
+    saved = request.query_params.get("saved") == "1" and view.current_answer is not None
+    page = _closed_page(visit, view) or _consent_page(visit, view, saved=saved)
+    return remember_language(request, page, view.invitation_id, secure=not settings.is_development)
 
 
 @router.post("/consent/{token}")
@@ -162,45 +181,52 @@ async def give_answer(
     request: Request, token: str, session: WriteSessionDep, settings: SettingsDep, now: NowDep
 ) -> Response:
     """Record the answer a person chose and pressed the button for."""
-    opened = await _open_link(request, token, session, settings, now)
+    form = await request.form()
+    # The language the page was read in: the answer is checked against the words in it.
+    shown_in = parse_language(form.get("language"))
+    first = _Visit(request, session, settings, now, shown_in or Language.ENGLISH)
+    opened = await _open_link(first, token, shown_in)
     if isinstance(opened, Response):
         return opened
-    form = await request.form()
+    visit, view = opened
     require_csrf(request, form.get(CSRF_FIELD))
-    closed = _closed_page(request, opened, now)
+    closed = _closed_page(visit, view)
     if closed is not None:
         return closed
     # Kept for the page shown again below, so nobody has to type their comment twice.
     comment = without_invisible_characters(str(form.get("comment") or "")).replace("\x00", "")
     given = LinkAnswer(
-        invitation_id=opened.invitation_id,
-        nonce=opened.invitation.nonce,
+        invitation_id=view.invitation_id,
+        nonce=view.invitation.nonce,
         text_sha256_seen=str(form.get("text_sha256") or ""),
         decision=str(form.get("decision") or ""),
         comment=comment,
+        language=visit.language,
     )
     try:
         await answer_through_link(session, settings=settings, now=now, given=given)
     except DetailsChanged:
         # The details changed while the page was open (the meeting moved, say): show them again.
         # The page opened above already shows them as they are now.
-        return _consent_page(request, opened, status=409, details_changed=True, comment=comment)
+        return _consent_page(visit, view, status=409, details_changed=True, comment=comment)
     except InvalidInput as invalid:
         if invalid.field != "decision":
             raise
-        errors = [{"text": "Choose yes or no", "href": "#decision"}]
-        return _consent_page(request, opened, status=422, errors=errors, comment=comment)
+        errors = [{"text": visit.words("Choose yes or no"), "href": "#decision"}]
+        return _consent_page(visit, view, status=422, errors=errors, comment=comment)
     except NotFound:
         # The link was replaced while the page was open: it no longer works.
-        return await _bad_link_page(request, LinkProblem.NOT_VALID, now, session)
+        return await _bad_link_page(visit, LinkProblem.NOT_VALID)
     except ConsentClosed as closed_error:
-        return render_page(
-            request,
+        return visit.page(
             "pages/family/closed.html",
             status=409,
-            page_title="Your answer could not be saved",
+            page_title=visit.words("Your answer could not be saved"),
             reason="message",
-            message=closed_error.message,
-            view=opened,
+            because=closed_error.because.value,
+            closed_deadline=moment_in(visit.language, closed_error.deadline)
+            if closed_error.deadline
+            else None,
+            view=view,
         )
     return RedirectResponse(f"/consent/{token}?saved=1", status_code=303)

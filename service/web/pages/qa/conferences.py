@@ -104,9 +104,9 @@ def _conference_form(request: Request, *, status: int = 200, **extra: object) ->
     return render_page(
         request,
         "pages/qa/conference_form.html",
+        extra,
         status=status,
         page_title="Record a conference",
-        **extra,
     )
 
 
@@ -180,10 +180,10 @@ def _reschedule_form(
     return render_page(
         request,
         "pages/qa/reschedule.html",
+        extra,
         status=status,
         page_title=f"Move conference {conference.reference}",
         conference=conference,
-        **extra,
     )
 
 
@@ -250,10 +250,10 @@ def _cancel_page(
     return render_page(
         request,
         "pages/qa/cancel.html",
+        extra,
         status=status,
         page_title=f"Are you sure you want to cancel conference {conference.reference}?",
         conference=conference,
-        **extra,
     )
 
 

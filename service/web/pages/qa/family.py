@@ -74,13 +74,13 @@ def _family_form(
     return render_page(
         request,
         "pages/qa/family_member_form.html",
+        extra,
         status=status,
         page_title=f"Change {member.name}'s details" if member else "Add a family member",
         conference=conference,
         member=member,
         form_action=f"{base}/{member.id}/edit" if member else f"{base}/new",
         submit_text="Save changes" if member else "Add family member",
-        **extra,
     )
 
 
@@ -241,10 +241,10 @@ def _remove_page(
     return render_page(
         request,
         "pages/qa/remove_family_member.html",
+        extra,
         status=status,
         page_title=f"Are you sure you want to remove {member.name}?",
         member=member,
-        **extra,
     )
 
 

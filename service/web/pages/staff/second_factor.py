@@ -85,11 +85,11 @@ def _code_error(
     page = render_page(
         request,
         template,
+        context,
         status=status,
         page_title="Enter your code",
         errors=[{"text": message, "href": f"#{_CODE_FIELD}"}],
         field_errors={_CODE_FIELD: message},
-        **context,
     )
     page.headers.update(headers)
     return page

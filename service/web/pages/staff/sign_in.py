@@ -73,12 +73,12 @@ def _sign_in_page(
     return render_page(
         request,
         "pages/staff/sign_in.html",
+        context,
         status=status,
         page_title="Sign in",
         passwords_allowed=settings.local_passwords,
         council_accounts=settings.oidc_enabled,
         ended_idle=ended == "idle",
-        **context,
     )
 
 

@@ -108,11 +108,11 @@ def _ask_page(
     return render_page(
         request,
         "pages/trainee/ask.html",
+        extra,
         status=status,
         page_title="Ask to observe a conference",
         conference=conference,
         statement=CONFIDENTIALITY_STATEMENT,
-        **extra,
     )
 
 

@@ -1,0 +1,85 @@
+"""The languages a family can read the service in, and the message catalogue for each.
+
+English is the language the code and templates are written in; Welsh comes from the catalogue
+in `service/translations/cy/`, kept as a .po file in the repository and compiled by `make`
+(`make translations`). A missing compiled catalogue is an error, never a silent fall back to
+English: a Welsh reader would otherwise be shown English with no one noticing.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+from functools import lru_cache
+from gettext import NullTranslations
+from pathlib import Path
+from typing import Protocol, cast
+
+from babel.dates import format_date, format_datetime
+from babel.support import Translations
+from jinja2 import Environment
+
+from service.domain.times import LONDON, format_day, format_moment, london_day
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+DOMAIN = "messages"
+
+
+class Language(StrEnum):
+    """A language the family's pages, emails and printed copies come in."""
+
+    ENGLISH = "en"
+    WELSH = "cy"
+
+
+class CatalogueMissing(RuntimeError):
+    """The compiled catalogue for a language is not there: run `make translations`."""
+
+
+@lru_cache(maxsize=len(Language))
+def translations(language: Language) -> NullTranslations:
+    """The messages of one language (English needs none: its words are the message ids)."""
+    if language is Language.ENGLISH:
+        return NullTranslations()
+    loaded = Translations.load(TRANSLATIONS_DIR, [language.value], domain=DOMAIN)
+    if not isinstance(loaded, Translations):
+        raise CatalogueMissing(
+            f"The {language.value} catalogue is not compiled: run `make translations`."
+        )
+    return loaded
+
+
+def parse_language(value: object) -> Language | None:
+    """The language a value names ("en" or "cy"), or None for anything else."""
+    try:
+        return Language(str(value).strip().lower()) if value else None
+    except ValueError:
+        return None
+
+
+def moment_in(language: Language, moment: datetime) -> str:
+    """An instant in London time, in words of this language ("... at 10:00am", "... am 10:00")."""
+    if language is Language.ENGLISH:
+        return format_moment(moment)
+    return format_datetime(
+        moment.astimezone(LONDON), "EEEE d MMMM y 'am' HH:mm", locale=language.value
+    )
+
+
+def day_in(language: Language, value: datetime | date) -> str:
+    """A day, taken in London for an instant, in words of this language."""
+    day = london_day(value) if isinstance(value, datetime) else value
+    if language is Language.ENGLISH:
+        return format_day(day)
+    return format_date(day, "EEEE d MMMM y", locale=language.value)
+
+
+class _WithTranslations(Protocol):
+    # What `jinja2.ext.i18n` adds to an environment, which its type does not show.
+    def install_gettext_translations(
+        self, translations: NullTranslations, newstyle: bool | None = None
+    ) -> None: ...
+
+
+def install_translations(environment: Environment, messages: NullTranslations) -> None:
+    """Give an environment with `jinja2.ext.i18n` the words of one language, new-style: a
+    `{% trans %}` block's variables are escaped, and `_("...", name=value)` formats."""
+    cast(_WithTranslations, environment).install_gettext_translations(messages, newstyle=True)

@@ -1,0 +1,43 @@
+"""Which language a family member's pages open in, and remembering a switch for their link.
+
+A person who presses "Cymraeg" or "English" keeps that language for their own link, in a cookie
+named for their invitation (never for the link's token), so two people sharing one phone each
+keep their own choice. Choosing a language is not an answer and is never written to the record.
+"""
+
+from fastapi import Request, Response
+
+from service.languages import Language, parse_language
+
+_COOKIE_PREFIX = "cpc_language_"
+_A_YEAR = 365 * 24 * 60 * 60
+
+
+def _cookie_name(invitation_id: int) -> str:
+    return f"{_COOKIE_PREFIX}{invitation_id}"
+
+
+def chosen_language(request: Request, invitation_id: int | None) -> Language:
+    """The language asked for on this visit (?lang=), else the one last chosen for this link."""
+    asked = parse_language(request.query_params.get("lang"))
+    if asked is not None or invitation_id is None:
+        return asked or Language.ENGLISH
+    return parse_language(request.cookies.get(_cookie_name(invitation_id))) or Language.ENGLISH
+
+
+def remember_language(
+    request: Request, response: Response, invitation_id: int, *, secure: bool
+) -> Response:
+    """Keep a language the person just switched to for the next time they open their link."""
+    asked = parse_language(request.query_params.get("lang"))
+    if asked is not None:
+        response.set_cookie(
+            _cookie_name(invitation_id),
+            asked.value,
+            max_age=_A_YEAR,
+            path="/consent",
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+        )
+    return response

@@ -1,0 +1,132 @@
+"""The family's pages in Welsh: a switch that keeps the page, a remembered choice, and answers
+given against, and recording, the Welsh words."""
+
+import html
+import re
+
+import httpx
+from sqlalchemy import select
+
+from service.domain.consent import Wording
+from service.languages import Language
+from service.settings import Settings
+from service.store.database import Database
+from service.store.tables import ConsentAnswer
+from service.usecases.steps.information_text import TEXT_VERSIONS_BY_LANGUAGE
+from tests.support.consent import approved_request, consent_paths, information_sha256
+from tests.support.scenario import build_world
+from tests.support.web import csrf_from
+
+_HTML_LANG = re.compile(r'<html lang="([a-z]+)"')
+
+
+def _lang(page: httpx.Response) -> str:
+    match = _HTML_LANG.search(page.text)
+    assert match, "the page has no html lang"
+    return match.group(1)
+
+
+async def _first_link(client: httpx.AsyncClient, database: Database, settings: Settings) -> str:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    return next(iter((await consent_paths(database, settings, request_id)).values()))
+
+
+async def test_the_switch_keeps_the_page_and_the_choice_is_remembered_for_that_link(
+    client: httpx.AsyncClient,
+    second_client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+) -> None:
+    path = await _first_link(client, database, settings)
+    english = await second_client.get(path)
+    assert _lang(english) == "en"
+    assert 'href="?lang=cy" hreflang="cy" lang="cy">Cymraeg</a>' in english.text
+    welsh = await second_client.get(f"{path}?lang=cy")
+    assert welsh.status_code == 200
+    assert _lang(welsh) == "cy"
+    assert "A gaiff hyfforddai wylio eich cynhadledd amddiffyn plant?" in welsh.text
+    assert "Pwy sy'n gofyn" in welsh.text
+    assert "Rhagfyr" in welsh.text or "Ionawr" in welsh.text  # the date is in Welsh too
+    assert ">English</a>" in welsh.text
+    # Opened again with no choice in the address, the link stays in Welsh on this device only.
+    assert _lang(await second_client.get(path)) == "cy"
+    assert _lang(await client.get(path)) == "en"
+    assert _lang(await second_client.get(f"{path}?lang=en")) == "en"
+    assert _lang(await second_client.get(path)) == "en"
+
+
+async def test_a_welsh_answer_records_the_welsh_words_and_their_fingerprint(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    path = await _first_link(client, database, settings)
+    page = await client.get(f"{path}?lang=cy")
+    sent = await client.post(
+        path,
+        data={
+            "decision": "yes",
+            "comment": "",
+            "csrf_token": csrf_from(page.text),
+            "text_sha256": information_sha256(page.text),
+            "language": "cy",
+        },
+    )
+    assert sent.status_code == 303, sent.text
+    saved = await client.get(sent.headers["location"])
+    assert _lang(saved) == "cy"
+    assert "Mae eich ateb wedi'i gadw" in html.unescape(saved.text)
+    async with database.read_session() as session:
+        stored = (await session.scalars(select(ConsentAnswer))).one()
+    assert stored.language == "cy"
+    assert stored.text_version == TEXT_VERSIONS_BY_LANGUAGE[(Wording.ADULT, Language.WELSH)]
+    assert stored.text_sha256 == information_sha256(page.text)
+    english = await client.get(f"{path}?lang=en")
+    assert information_sha256(english.text) != stored.text_sha256
+
+
+async def test_an_answer_against_the_english_words_sent_as_welsh_is_shown_the_welsh_first(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    path = await _first_link(client, database, settings)
+    page = await client.get(path)
+    sent = await client.post(
+        path,
+        data={
+            "decision": "yes",
+            "csrf_token": csrf_from(page.text),
+            "text_sha256": information_sha256(page.text),
+            "language": "cy",
+        },
+    )
+    assert sent.status_code == 409
+    assert _lang(sent) == "cy"
+    assert "Darllenwch eto" in sent.text
+    async with database.read_session() as session:
+        assert (await session.scalars(select(ConsentAnswer))).first() is None
+
+
+async def test_a_missing_choice_is_asked_for_in_welsh(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    path = await _first_link(client, database, settings)
+    page = await client.get(f"{path}?lang=cy")
+    sent = await client.post(
+        path,
+        data={
+            "csrf_token": csrf_from(page.text),
+            "text_sha256": information_sha256(page.text),
+            "language": "cy",
+        },
+    )
+    assert sent.status_code == 422
+    assert "Dewiswch ie neu na" in sent.text
+    assert "Mae problem wedi codi" in sent.text
+
+
+async def test_a_broken_link_is_explained_in_the_language_asked_for(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/consent/not-a-real-link?lang=cy")
+    assert page.status_code == 404
+    assert _lang(page) == "cy"
+    assert "Dydy'r ddolen hon ddim yn gweithio" in html.unescape(page.text)

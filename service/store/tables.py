@@ -112,6 +112,8 @@ class FamilyMember(SQLModel, table=True):
     sufficient_understanding: bool | None = None
     understanding_judged_by: str | None = Field(default=None, max_length=200)
     contact_by_email: bool = True
+    # "en" or "cy"; None while nobody knows. Their pages and messages come in it.
+    preferred_language: str | None = Field(default=None, max_length=2)
     created_at: datetime = Field(sa_type=UtcDateTime)
     # Added by mistake: kept, never asked again; answers already given stay in the record.
     removed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

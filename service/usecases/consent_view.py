@@ -10,7 +10,7 @@ from sqlmodel import col
 from service.domain.consent import Answer, Wording
 from service.domain.errors import NotFound
 from service.domain.states import RequestStatus
-from service.languages import Language
+from service.languages import Language, parse_language
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.tables import (
@@ -34,6 +34,8 @@ class ConsentView:
     conference: Conference
     observer: StaffUser
     deadline: datetime
+    # The language the page is shown in, and the information composed in.
+    language: Language
     information: InformationText
 
     @property
@@ -67,7 +69,7 @@ async def load_consent_view(
     settings: Settings,
     invitation_id: int,
     nonce: str,
-    language: Language = Language.ENGLISH,
+    language: Language | None = None,
 ) -> ConsentView:
     """The invitation a link names, or NotFound when it does not exist or the link was replaced."""
     result = await session.execute(
@@ -82,6 +84,8 @@ async def load_consent_view(
     if row is None or row[0].nonce != nonce:
         raise NotFound("This link does not work.")
     invitation, member, request, conference, observer = row
+    # A language the person chose on the page wins; else the one QA recorded; else English.
+    shown_in = language or parse_language(member.preferred_language) or Language.ENGLISH
     return ConsentView(
         invitation=invitation,
         member=member,
@@ -89,12 +93,13 @@ async def load_consent_view(
         conference=conference,
         observer=observer,
         deadline=answers_needed_by(settings, conference),
+        language=shown_in,
         information=compose_information_text(
             settings,
             wording=Wording(invitation.wording),
             request=request,
             conference=conference,
             observer=observer,
-            language=language,
+            language=shown_in,
         ),
     )

@@ -15,6 +15,7 @@ from service.domain.family_changes import check_family_can_change
 from service.domain.staff import normalise_email
 from service.domain.states import Actor
 from service.domain.times import london_day
+from service.languages import Language, parse_language
 from service.settings import Settings
 from service.store.locks import LockedConference, lock_conference, lock_family_member
 from service.store.tables import FamilyMember
@@ -36,6 +37,8 @@ class FamilyMemberDetails:
     sufficient_understanding: bool | None
     understanding_judged_by: str | None
     contact_by_email: bool
+    # The language they want to use, when known.
+    preferred_language: Language | None = None
 
 
 def _checked(details: FamilyMemberDetails, *, now: datetime) -> FamilyMemberDetails:
@@ -65,6 +68,7 @@ def _checked(details: FamilyMemberDetails, *, now: datetime) -> FamilyMemberDeta
         sufficient_understanding=details.sufficient_understanding if details.is_child else None,
         understanding_judged_by=(details.understanding_judged_by or "").strip() or None,
         contact_by_email=details.contact_by_email,
+        preferred_language=_language(details.preferred_language),
     )
 
 
@@ -97,7 +101,21 @@ def _merged(details: FamilyMemberDetails, changes: Mapping[str, object]) -> Fami
             changes, "understanding_judged_by", details.understanding_judged_by, optional_text
         ),
         contact_by_email=_given(changes, "contact_by_email", details.contact_by_email, (bool,)),
+        preferred_language=_language(
+            _given(changes, "preferred_language", details.preferred_language, optional_text)
+        ),
     )
+
+
+def _language(value: str | None) -> Language | None:
+    if value is None:
+        return None
+    language = parse_language(value)
+    if language is None:
+        raise InvalidInput(
+            "Choose English or Welsh, or leave the language unknown.", field="preferred_language"
+        )
+    return language
 
 
 _NEVER_EMPTY = frozenset(
@@ -127,6 +145,7 @@ def details_of(member: FamilyMember) -> FamilyMemberDetails:
         sufficient_understanding=member.sufficient_understanding,
         understanding_judged_by=member.understanding_judged_by,
         contact_by_email=member.contact_by_email,
+        preferred_language=parse_language(member.preferred_language),
     )
 
 
@@ -138,6 +157,7 @@ _VALUES_KEPT = (
     "sufficient_understanding",
     "understanding_judged_by",
     "contact_by_email",
+    "preferred_language",
 )
 
 

@@ -11,11 +11,12 @@ from service.domain.consent import Wording
 from service.languages import Language
 from service.settings import Settings
 from service.store.database import Database
-from service.store.tables import ConsentAnswer
+from service.store.tables import ConsentAnswer, FamilyMember
 from service.usecases.steps.information_text import TEXT_VERSIONS_BY_LANGUAGE
+from tests.integration.test_qa_conference_pages import add_member, empty_conference
 from tests.support.consent import approved_request, consent_paths, information_sha256
 from tests.support.scenario import build_world
-from tests.support.web import csrf_from
+from tests.support.web import api_token, csrf_from, sign_in
 
 _HTML_LANG = re.compile(r'<html lang="([a-z]+)"')
 
@@ -130,3 +131,56 @@ async def test_a_broken_link_is_explained_in_the_language_asked_for(
     assert page.status_code == 404
     assert _lang(page) == "cy"
     assert "Dydy'r ddolen hon ddim yn gweithio" in html.unescape(page.text)
+
+
+async def test_a_person_recorded_as_welsh_speaking_gets_welsh_until_they_switch(
+    client: httpx.AsyncClient,
+    second_client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+) -> None:
+    world = await build_world(database)
+    qa = {"Authorization": f"Bearer {await api_token(client, world.qa_email)}"}
+    member_id = world.family_ids[0]
+    corrected = await client.patch(
+        f"/api/v1/family-members/{member_id}", json={"preferred_language": "cy"}, headers=qa
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["preferred_language"] == "cy"
+    refused = await client.patch(
+        f"/api/v1/family-members/{member_id}", json={"preferred_language": "fr"}, headers=qa
+    )
+    assert refused.status_code == 422
+    request_id = await approved_request(client, world)
+    path = (await consent_paths(database, settings, request_id))[member_id]
+    assert _lang(await second_client.get(path)) == "cy"
+    assert _lang(await second_client.get(f"{path}?lang=en")) == "en"
+    assert _lang(await second_client.get(path)) == "en"
+    others = [
+        p
+        for m, p in (await consent_paths(database, settings, request_id)).items()
+        if m != member_id
+    ]
+    assert _lang(await client.get(others[0])) == "en"
+
+
+async def test_qa_records_a_persons_language_on_the_family_form_and_sees_it_listed(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    await sign_in(client, world.qa_email)
+    conference = await empty_conference(database)
+    added = await add_member(client, conference, preferred_language="cy")
+    assert added.status_code == 303, added.text
+    page = await client.get(f"/qa/conferences/{conference}")
+    assert "Welsh (Cymraeg)" in page.text
+    async with database.read_session() as session:
+        member = (
+            await session.scalars(
+                select(FamilyMember).where(FamilyMember.conference_id == conference)
+            )
+        ).one()
+    assert member.preferred_language == "cy"
+    wrong = await add_member(client, conference, preferred_language="fr")
+    assert wrong.status_code == 422
+    assert "Choose English, Welsh, or not known" in wrong.text

@@ -86,6 +86,8 @@ class FamilyMemberIn(ApiModel):
     sufficient_understanding: bool | None = None
     understanding_judged_by: ShortText | None = None
     contact_by_email: bool = True
+    # "en" or "cy"; null while nobody knows.
+    preferred_language: Literal["en", "cy"] | None = None
 
 
 class FamilyMemberPatchIn(ApiModel):
@@ -100,6 +102,7 @@ class FamilyMemberPatchIn(ApiModel):
     sufficient_understanding: bool | None = None
     understanding_judged_by: ShortText | None = None
     contact_by_email: bool | None = None
+    preferred_language: Literal["en", "cy"] | None = None
 
 
 class FamilyMemberOut(BaseModel):
@@ -114,6 +117,7 @@ class FamilyMemberOut(BaseModel):
     sufficient_understanding: bool | None
     understanding_judged_by: str | None
     contact_by_email: bool
+    preferred_language: Literal["en", "cy"] | None
 
 
 class CreatedOut(BaseModel):

@@ -94,15 +94,14 @@ async def _open_link(
         if len(token) > MAX_TOKEN_LENGTH:
             raise BadLink(LinkProblem.NOT_VALID)
         link = read_consent_token(visit.settings, token)
-        chosen = language or chosen_language(visit.request, link.invitation_id)
-        visit = _Visit(visit.request, visit.session, visit.settings, visit.now, chosen)
         view = await load_consent_view(
             visit.session,
             settings=visit.settings,
             invitation_id=link.invitation_id,
             nonce=link.nonce,
-            language=chosen,
+            language=language or chosen_language(visit.request, link.invitation_id),
         )
+        visit = _Visit(visit.request, visit.session, visit.settings, visit.now, view.language)
         return visit, view
     except BadLink as bad:
         return await _bad_link_page(visit, bad.problem)
@@ -166,7 +165,8 @@ async def consent_page(
 ) -> Response:
     """The information and the yes/no question. Opening it records nothing."""
     # A link that does not open is shown in the language asked for in its address, if any.
-    first = _Visit(request, session, settings, now, chosen_language(request, None))
+    asked = chosen_language(request, None) or Language.ENGLISH
+    first = _Visit(request, session, settings, now, asked)
     opened = await _open_link(first, token)
     if isinstance(opened, Response):
         return opened

@@ -17,12 +17,13 @@ def _cookie_name(invitation_id: int) -> str:
     return f"{_COOKIE_PREFIX}{invitation_id}"
 
 
-def chosen_language(request: Request, invitation_id: int | None) -> Language:
-    """The language asked for on this visit (?lang=), else the one last chosen for this link."""
+def chosen_language(request: Request, invitation_id: int | None) -> Language | None:
+    """The language asked for on this visit (?lang=), else the one last chosen for this link;
+    None when the person has chosen none (their recorded language then decides)."""
     asked = parse_language(request.query_params.get("lang"))
     if asked is not None or invitation_id is None:
-        return asked or Language.ENGLISH
-    return parse_language(request.cookies.get(_cookie_name(invitation_id))) or Language.ENGLISH
+        return asked
+    return parse_language(request.cookies.get(_cookie_name(invitation_id)))
 
 
 def remember_language(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from service.domain.errors import DomainError, NotAllowed, NotFound
+from service.languages import parse_language
 from service.store.loading import load_conference
 from service.store.tables import Conference, FamilyMember
 from service.usecases.family_members import (
@@ -100,6 +101,7 @@ def _values_of(member: FamilyMember) -> dict[str, str]:
         "sufficient_understanding": "not_judged" if judged is None else ("yes" if judged else "no"),
         "understanding_judged_by": member.understanding_judged_by or "",
         "do_not_email": "" if member.contact_by_email else "yes",
+        "preferred_language": member.preferred_language or "unknown",
     }
 
 
@@ -114,6 +116,7 @@ def _details(form: FamilyMemberForm, date_of_birth: date | None) -> FamilyMember
         sufficient_understanding=understanding(form),
         understanding_judged_by=form.understanding_judged_by,
         contact_by_email=form.do_not_email is None,
+        preferred_language=parse_language(form.preferred_language),
     )
 
 

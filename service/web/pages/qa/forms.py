@@ -166,6 +166,7 @@ class FamilyMemberForm(BaseModel):
     sufficient_understanding: Literal["yes", "no", "not_judged"] | None = None
     understanding_judged_by: ShortText | None = None
     do_not_email: Literal["yes"] | None = None
+    preferred_language: Literal["en", "cy", "unknown"] | None = None
 
 
 FAMILY_MESSAGES = {
@@ -177,6 +178,7 @@ FAMILY_MESSAGES = {
     "sufficient_understanding": "Choose whether the child has sufficient understanding to decide",
     "understanding_judged_by": "Enter the name and role of who made this judgement",
     "do_not_email": "Tick the box only if this person must not be emailed",
+    "preferred_language": "Choose English, Welsh, or not known",
 }
 FAMILY_FIELDS = [
     "name",
@@ -190,6 +192,7 @@ FAMILY_FIELDS = [
     "sufficient_understanding",
     "understanding_judged_by",
     "do_not_email",
+    "preferred_language",
 ]
 FAMILY_INPUTS = [
     "name",
@@ -203,6 +206,7 @@ FAMILY_INPUTS = [
     "sufficient_understanding",
     "understanding_judged_by",
     "do_not_email",
+    "preferred_language",
 ]
 
 

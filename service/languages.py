@@ -55,13 +55,20 @@ def parse_language(value: object) -> Language | None:
         return None
 
 
-def moment_in(language: Language, moment: datetime) -> str:
-    """An instant in London time, in words of this language ("... at 10:00am", "... am 10:00")."""
+def moment_in(language: Language, moment: datetime, *, on: bool = False) -> str:
+    """An instant in London time, in words of this language ("... at 10:00am", "... am 10:00").
+
+    Welsh writes the day in lower case mid-sentence, and says "on Tuesday" by mutating the day
+    itself ("ddydd Mawrth") rather than with a word for "on": `on=True` gives that form, for
+    sentences like "the meeting is on ...". English needs no such change.
+    """
     if language is Language.ENGLISH:
         return format_moment(moment)
-    return format_datetime(
+    words = format_datetime(
         moment.astimezone(LONDON), "EEEE d MMMM y 'am' HH:mm", locale=language.value
     )
+    words = words[:1].lower() + words[1:]
+    return f"d{words}" if on and words.startswith("dydd") else words
 
 
 def day_in(language: Language, value: datetime | date) -> str:

@@ -15,6 +15,7 @@ from service.domain.audit_actions import AuditAction
 from service.domain.consent import Wording
 from service.domain.errors import NotFound
 from service.domain.states import Actor
+from service.languages import Language, parse_language
 from service.record.load import RequestRecord, entry_details, load_request_record
 from service.record.timeline import TimelineItem, build_timeline
 from service.record.timeline_emails import Delivery, delivery, link_emails_by_entry
@@ -127,15 +128,20 @@ def _text_reader_saw(settings: Settings, record: RequestRecord, reader: PersonRe
     if reader.invitation is None or not reader.answers:
         return None
     row = record.row
-    text = compose_information_text(
-        settings,
-        wording=Wording(reader.invitation.wording),
-        request=row.request,
-        conference=row.conference,
-        observer=row.trainee,
-    )
     seen = {answer.text_sha256 for answer in reader.answers}
-    return text.html if text.sha256 in seen else None
+    # In each language they answered in, newest first: the words of their latest answer win.
+    for shown_in in dict.fromkeys(answer.language for answer in reversed(reader.answers)):
+        text = compose_information_text(
+            settings,
+            wording=Wording(reader.invitation.wording),
+            request=row.request,
+            conference=row.conference,
+            observer=row.trainee,
+            language=parse_language(shown_in) or Language.ENGLISH,
+        )
+        if text.sha256 in seen:
+            return text.html
+    return None
 
 
 async def _note_export(

@@ -184,3 +184,31 @@ async def test_qa_records_a_persons_language_on_the_family_form_and_sees_it_list
     wrong = await add_member(client, conference, preferred_language="fr")
     assert wrong.status_code == 422
     assert "Choose English, Welsh, or not known" in wrong.text
+
+
+async def test_a_welsh_answerers_own_copy_shows_again_the_welsh_words_they_read(
+    client: httpx.AsyncClient,
+    second_client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    member_id = world.family_ids[0]
+    path = (await consent_paths(database, settings, request_id))[member_id]
+    page = await second_client.get(f"{path}?lang=cy")
+    sent = await second_client.post(
+        path,
+        data={
+            "decision": "no",
+            "csrf_token": csrf_from(page.text),
+            "text_sha256": information_sha256(page.text),
+            "language": "cy",
+        },
+    )
+    assert sent.status_code == 303, sent.text
+    await sign_in(client, world.qa_email)
+    copy = await client.get(f"/qa/requests/{request_id}/record/family/{member_id}")
+    assert copy.status_code == 200
+    assert "exactly as you saw it" in copy.text
+    assert "Pwy sy&#39;n gofyn" in copy.text or "Pwy sy'n gofyn" in copy.text

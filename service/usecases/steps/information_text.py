@@ -85,7 +85,7 @@ def compose_information_text(
             observer_role=request.role,
             observer_organisation=request.organisation,
             purpose=request.purpose,
-            conference_when=moment_in(language, conference.starts_at),
+            conference_when=moment_in(language, conference.starts_at, on=True),
             venue=conference.venue,
             answer_by=moment_in(language, answers_needed_by(settings, conference)),
             qa_service_name=settings.qa_service_name,

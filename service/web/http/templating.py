@@ -62,5 +62,7 @@ def make_templates(
     install_translations(env, translations(language))
     env.globals["page_language"] = language.value
     env.filters["london_datetime"] = lambda value: moment_in(language, value)
+    # The same instant after "on" ("ddydd Mawrth ..." in Welsh).
+    env.filters["on_london_datetime"] = lambda value: moment_in(language, value, on=True)
     env.filters["london_date"] = lambda value: day_in(language, value)
     return Jinja2Templates(env=env)

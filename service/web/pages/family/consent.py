@@ -154,7 +154,7 @@ def _consent_page(
         # Composed by the use case from the invitation's wording; autoescaped when rendered.
         information_html=Markup(view.information.html),  # noqa: S704
         text_sha256=view.information.sha256,
-        answered_at=moment_in(visit.language, answered_at) if answered_at else None,
+        answered_at=moment_in(visit.language, answered_at, on=True) if answered_at else None,
         **extra,
     )
 

@@ -8,9 +8,9 @@ keep their own choice. Choosing a language is not an answer and is never written
 from fastapi import Request, Response
 
 from service.languages import Language, parse_language
+from service.links import CONSENT_LINK_MAX_AGE_SECONDS
 
 _COOKIE_PREFIX = "cpc_language_"
-_A_YEAR = 365 * 24 * 60 * 60
 
 
 def _cookie_name(invitation_id: int) -> str:
@@ -35,7 +35,8 @@ def remember_language(
         response.set_cookie(
             _cookie_name(invitation_id),
             asked.value,
-            max_age=_A_YEAR,
+            # No longer than a link can work: on a shared device it says a link was opened.
+            max_age=CONSENT_LINK_MAX_AGE_SECONDS,
             path="/consent",
             httponly=True,
             samesite="lax",

@@ -15,7 +15,7 @@ from typing import Protocol, cast
 
 from babel.dates import format_date, format_datetime
 from babel.support import Translations
-from jinja2 import Environment
+from jinja2 import BaseLoader, ChainableUndefined, Environment, select_autoescape
 
 from service.domain.times import LONDON, format_day, format_moment, london_day
 
@@ -90,3 +90,22 @@ def install_translations(environment: Environment, messages: NullTranslations) -
     """Give an environment with `jinja2.ext.i18n` the words of one language, new-style: a
     `{% trans %}` block's variables are escaped, and `_("...", name=value)` formats."""
     cast(_WithTranslations, environment).install_gettext_translations(messages, newstyle=True)
+
+
+def page_environment(
+    loader: BaseLoader, language: Language, *, auto_reload: bool = False
+) -> Environment:
+    """The Jinja environment every page, and the information text inside the family's page, is
+    rendered with: the same escaping and whitespace, so the information text composed on its
+    own is byte for byte the one the page shows, and the words of one language."""
+    environment = Environment(
+        loader=loader,
+        undefined=ChainableUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=auto_reload,
+        extensions=["jinja2.ext.i18n"],
+    )
+    install_translations(environment, translations(language))
+    return environment

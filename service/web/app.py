@@ -82,7 +82,6 @@ def create_app(
         language: make_templates(auto_reload=settings.is_development, language=language)
         for language in Language
     }
-    app.state.templates = app.state.templates_by_language[Language.ENGLISH]
     app.state.bad_link_limiter = BadLinkLimiter(
         database, limit_per_minute=settings.bad_link_limit, key=settings.secret_key
     )

@@ -11,10 +11,10 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jinja2 import ChainableUndefined, Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
 
 from service.domain.consent import Wording
-from service.languages import Language, install_translations, moment_in, translations
+from service.languages import Language, moment_in, page_environment
 from service.settings import TEMPLATE_DIR, Settings
 from service.store.tables import Conference, ObservationRequest, StaffUser
 from service.usecases.steps.deadlines import answers_needed_by
@@ -52,18 +52,8 @@ class InformationText:
 
 @lru_cache(maxsize=len(Language))
 def _environment(language: Language) -> Environment:
-    # The same whitespace and escaping rules as the pages, so the text is byte for byte the
-    # one the page shows and the fingerprints of answers already given still match.
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        undefined=ChainableUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml")),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    install_translations(environment, translations(language))
-    return environment
+    # The pages' own environment shape, so the fingerprints of answers already given match.
+    return page_environment(FileSystemLoader(TEMPLATE_DIR), language)
 
 
 def compose_information_text(

@@ -4,13 +4,13 @@ from collections.abc import Mapping
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from service.domain.staff import StaffMember, StaffRole
 from service.languages import Language
 from service.settings import Settings
+from service.web.http.app_state import templates_in
 from service.web.http.csrf import csrf_value_for, set_csrf_cookie_if_new
-from service.web.pages.staff.session import idle_timing
+from service.web.http.staff_sessions import idle_timing
 
 _NAVIGATION: dict[StaffRole, list[tuple[str, str]]] = {
     StaffRole.TRAINEE: [("/trainee", "Conferences and your requests")],
@@ -59,8 +59,7 @@ def render_page(
         **{key: value for more in contexts for key, value in more.items()},
         **context,
     }
-    templates: dict[Language, Jinja2Templates] = request.app.state.templates_by_language
-    response: HTMLResponse = templates[language].TemplateResponse(
+    response: HTMLResponse = templates_in(request, language).TemplateResponse(
         request, template, values, status_code=status
     )
     set_csrf_cookie_if_new(request, response, secure=not settings.is_development)

@@ -8,6 +8,7 @@ from fastapi import Request
 from service.auth import token_hash
 from service.domain.staff import StaffMember, StaffRole
 from service.domain.staff_sessions import (
+    IDLE_WARNING,
     SessionKind,
     Stage,
     idle_ends_at,
@@ -80,3 +81,22 @@ async def find_session(
         csrf_token=row.csrf_token or "",
         ends_if_idle_at=idle_ends_at(times, idle=idle),
     )
+
+
+# Warning delays are rounded down to this, so a handful of stylesheets serve every page.
+_BUCKET_SECONDS = 10
+
+
+def idle_timing(
+    signed_in: SignedIn | None, now: datetime, idle_seconds: int
+) -> dict[str, int] | None:
+    """When a page should warn and when it should clear itself, in seconds from now."""
+    if signed_in is None or signed_in.stage is not Stage.SIGNED_IN:
+        return None
+    left = max(0, int((signed_in.ends_if_idle_at - now).total_seconds()))
+    warn = max(0, left - int(IDLE_WARNING.total_seconds()))
+    return {
+        "warn_after": warn - warn % _BUCKET_SECONDS,
+        "ends_after": left,
+        "idle_seconds": idle_seconds,
+    }

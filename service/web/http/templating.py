@@ -5,17 +5,14 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import (
-    ChainableUndefined,
     ChoiceLoader,
-    Environment,
     FileSystemLoader,
     PackageLoader,
     PrefixLoader,
-    select_autoescape,
 )
 
 from service.domain.times import format_day, format_moment, london_day
-from service.languages import Language, day_in, install_translations, moment_in, translations
+from service.languages import Language, day_in, moment_in, page_environment
 from service.settings import TEMPLATE_DIR
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -50,16 +47,7 @@ def make_templates(
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
-    env = Environment(
-        loader=loader,
-        undefined=ChainableUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml")),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=auto_reload,
-        extensions=["jinja2.ext.i18n"],
-    )
-    install_translations(env, translations(language))
+    env = page_environment(loader, language, auto_reload=auto_reload)
     env.globals["page_language"] = language.value
     env.filters["london_datetime"] = lambda value: moment_in(language, value)
     # The same instant after "on" ("ddydd Mawrth ..." in Welsh).

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from service.settings import TEMPLATE_DIR, Settings
+from service.web.http.app_state import templates_in
 from service.web.pages.qa.record_pdf import html_to_pdf
 
 _STYLES = TEMPLATE_DIR / "exports" / "record.css"
@@ -32,12 +33,16 @@ async def record_document(
     """Render a record as an HTML file to download, or as a PDF when asked and possible."""
     styles, style_source = _styles()
     settings: Settings = request.app.state.settings
-    html: str = request.app.state.templates.env.get_template(template).render(
-        styles=styles,
-        qa_service_name=settings.qa_service_name,
-        qa_service_phone=settings.qa_service_phone,
-        qa_service_email=settings.qa_mailbox,
-        **context,
+    html: str = (
+        templates_in(request)
+        .env.get_template(template)
+        .render(
+            styles=styles,
+            qa_service_name=settings.qa_service_name,
+            qa_service_phone=settings.qa_service_phone,
+            qa_service_email=settings.qa_mailbox,
+            **context,
+        )
     )
     if as_pdf:
         return Response(

@@ -1,4 +1,4 @@
-"""Staying signed in: the idle-timeout warning's timing, and the "Stay signed in" button.
+"""Staying signed in: the stylesheet that times the idle-timeout warning, and "Stay signed in".
 
 The warning needs no JavaScript. Each staff page links a tiny stylesheet whose animation
 delay reveals the warning two minutes before the session would end; without JavaScript a
@@ -6,35 +6,16 @@ delay reveals the warning two minutes before the session would end; without Java
 nothing a browser does or fails to do keeps a session alive.
 """
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from service.domain.staff_sessions import IDLE_WARNING, Stage
 from service.web.deps import BrowserSessionDep
 from service.web.http.csrf import CSRF_FIELD, require_csrf
-from service.web.http.staff_sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
-_BUCKET_SECONDS = 10  # delays are rounded down to this, so a handful of stylesheets serve all
 _MAX_DELAY = 24 * 3600
-
-
-def idle_timing(
-    signed_in: SignedIn | None, now: datetime, idle_seconds: int
-) -> dict[str, int] | None:
-    """When a page should warn and when it should clear itself, in seconds from now."""
-    if signed_in is None or signed_in.stage is not Stage.SIGNED_IN:
-        return None
-    left = max(0, int((signed_in.ends_if_idle_at - now).total_seconds()))
-    warn = max(0, left - int(IDLE_WARNING.total_seconds()))
-    return {
-        "warn_after": warn - warn % _BUCKET_SECONDS,
-        "ends_after": left,
-        "idle_seconds": idle_seconds,
-    }
 
 
 @router.get("/session/timing.css")

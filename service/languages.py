@@ -11,12 +11,12 @@ from enum import StrEnum
 from functools import lru_cache
 from gettext import NullTranslations
 from pathlib import Path
-from typing import Protocol, cast
 
 from babel.dates import format_date, format_datetime
 from babel.support import Translations
 from jinja2 import BaseLoader, ChainableUndefined, Environment, select_autoescape
 
+from notifications.emails import install_translations
 from service.domain.times import LONDON, format_day, format_moment, london_day
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -55,6 +55,18 @@ def parse_language(value: object) -> Language | None:
         return None
 
 
+def languages_to_write(preferred: Language | None, *, welsh_offered: bool) -> tuple[Language, ...]:
+    """The languages a message to one person is written in, in the order they come.
+
+    A person's own language when it is known; otherwise Welsh then English where the council
+    offers Welsh (the Welsh Language Standards ask for both at once, Welsh first, until the
+    person has chosen), and English elsewhere.
+    """
+    if preferred is not None:
+        return (preferred,)
+    return (Language.WELSH, Language.ENGLISH) if welsh_offered else (Language.ENGLISH,)
+
+
 def moment_in(language: Language, moment: datetime, *, on: bool = False) -> str:
     """An instant in London time, in words of this language ("... at 10:00am", "... am 10:00").
 
@@ -77,19 +89,6 @@ def day_in(language: Language, value: datetime | date) -> str:
     if language is Language.ENGLISH:
         return format_day(day)
     return format_date(day, "EEEE d MMMM y", locale=language.value)
-
-
-class _WithTranslations(Protocol):
-    # What `jinja2.ext.i18n` adds to an environment, which its type does not show.
-    def install_gettext_translations(
-        self, translations: NullTranslations, newstyle: bool | None = None
-    ) -> None: ...
-
-
-def install_translations(environment: Environment, messages: NullTranslations) -> None:
-    """Give an environment with `jinja2.ext.i18n` the words of one language, new-style: a
-    `{% trans %}` block's variables are escaped, and `_("...", name=value)` formats."""
-    cast(_WithTranslations, environment).install_gettext_translations(messages, newstyle=True)
 
 
 def page_environment(

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     qa_mailbox: str = "safeguarding-qa@localhost"
     qa_service_phone: str = "01234 567890"
     qa_service_name: str = "Safeguarding Quality Assurance Service"
+    # A council in Wales offers its service in Welsh: a family member whose language is not
+    # yet known is written to in Welsh and English, Welsh first.
+    welsh_language: bool = False
     dev_mailbox_dir: Path = PROJECT_ROOT / "var" / "mail"
     dispatch_in_process: bool = True
     dispatch_interval_seconds: float = 2.0

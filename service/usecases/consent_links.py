@@ -16,7 +16,7 @@ from service.store.loading import load_staff
 from service.store.locks import lock_invitation
 from service.store.tables import ConsentInvitation, FamilyMember
 from service.usecases.steps.deadlines import answers_needed_by
-from service.usecases.steps.mail import LinkEmail, send_family_link
+from service.usecases.steps.family_mail import LinkEmail, send_family_link
 
 
 async def reissue_link(

@@ -6,7 +6,6 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.emails import EmailTemplate
-from notifications.outbox import RecipientRole
 from service.audit import append_audit
 from service.domain.allowed_now import check_can_answer
 from service.domain.answers import check_answer_before_deadline
@@ -14,7 +13,6 @@ from service.domain.audit_actions import AuditAction
 from service.domain.consent import Answer, Channel, Wording, check_invitation_live
 from service.domain.errors import DetailsChanged, InvalidInput, NotFound
 from service.domain.states import Actor, RequestStatus
-from service.domain.times import format_moment
 from service.languages import Language
 from service.links import consent_url
 from service.settings import Settings
@@ -29,8 +27,8 @@ from service.store.tables import (
 )
 from service.usecases.steps.consent_outcome import decide_if_complete
 from service.usecases.steps.deadlines import answers_needed_by
+from service.usecases.steps.family_mail import conference_when, send_family_email
 from service.usecases.steps.information_text import InformationText, compose_information_text
-from service.usecases.steps.mail import send_email
 
 MAX_COMMENT_LENGTH = 2000
 
@@ -205,6 +203,7 @@ async def _record(
         invitation=invitation,
         conference=conference,
         answer=answer,
+        language=text.language,
     )
     status = await decide_if_complete(
         session, settings=settings, now=now, locked=held.locked, request=request
@@ -221,24 +220,25 @@ async def _send_receipt(
     invitation: ConsentInvitation,
     conference: Conference,
     answer: Answer,
+    language: str,
 ) -> None:
     member = await session.get(FamilyMember, invitation.family_member_id)
     if member is None or not member.email or not member.contact_by_email:
         return
-    await send_email(
+    link = consent_url(settings, invitation_id=saved_id(invitation), nonce=invitation.nonce)
+    await send_family_email(
         session,
         settings=settings,
         now=now,
         template=EmailTemplate.FAMILY_ANSWER_RECEIPT,
-        recipient_role=RecipientRole.FAMILY,
         to_address=member.email,
         request_id=invitation.request_id,
-        context={
+        # The receipt comes in the language the person read and answered in.
+        languages=(Language(language),),
+        context=lambda language: {
             "recipient_name": member.name,
             "answer": answer.value,
-            "conference_when": format_moment(conference.starts_at),
-            "consent_url": consent_url(
-                settings, invitation_id=saved_id(invitation), nonce=invitation.nonce
-            ),
+            "conference_when": conference_when(language, conference.starts_at),
+            "consent_url": link,
         },
     )

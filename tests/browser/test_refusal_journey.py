@@ -32,7 +32,7 @@ def _tampered(link: str) -> str:
 
 
 def _expect_no_longer_active(page: Page) -> None:
-    expect(page.get_by_role("heading", level=1)).to_have_text("This request is no longer active")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This request has ended")
     expect(page.locator("main")).to_contain_text("You do not need to do anything")
     expect(page.locator("form[method=post] input[name=decision]")).to_have_count(0)
 
@@ -75,7 +75,7 @@ def test_a_parent_who_changes_their_mind_to_no_stops_the_observation_for_everyon
     camera.family_page(page, "consent-adult-answered-yes")
     answer(page, "no")
     expect(page.get_by_role("heading", level=1)).to_have_text("You said no")
-    expect(page.locator("main")).to_contain_text("The observer will not attend")
+    expect(page.locator("main")).to_contain_text("The observer will not come")
     camera.family_page(page, "said-no")
     page.goto(_tampered(links[father.email]))
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")

@@ -226,7 +226,7 @@ async def test_everyone_saying_yes_confirms_and_a_change_to_no_stops_it(
     assert changed.status_code == 303
     assert await _status(database, request_id) == "not_going_ahead"
     shown = await client.get(paths[world.family_ids[2]])
-    said_no = "You said no. The observer will not attend. You do not need to do anything else."
+    said_no = "You said no. The observer will not come. You do not need to do anything else."
     assert said_no in shown.text
 
 
@@ -239,7 +239,7 @@ async def test_after_a_no_the_others_are_told_it_is_no_longer_active(
     await answer(client, paths[world.family_ids[0]], "no")
     other = await client.get(paths[world.family_ids[1]])
     assert other.status_code == 410
-    assert "This request is no longer active. You do not need to do anything." in other.text
+    assert "This request has ended. You do not need to do anything." in other.text
     assert world.family_names[0] not in other.text
 
 

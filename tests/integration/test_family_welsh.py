@@ -13,6 +13,7 @@ from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import ConsentAnswer, FamilyMember
 from service.usecases.steps.information_text import TEXT_VERSIONS_BY_LANGUAGE
+from tests.integration.consent_promise.helpers import emails_to
 from tests.integration.test_qa_conference_pages import add_member, empty_conference
 from tests.support.consent import approved_request, consent_paths, information_sha256
 from tests.support.scenario import build_world
@@ -212,3 +213,23 @@ async def test_a_welsh_answerers_own_copy_shows_again_the_welsh_words_they_read(
     assert copy.status_code == 200
     assert "exactly as you saw it" in copy.text
     assert "Pwy sy&#39;n gofyn" in copy.text or "Pwy sy'n gofyn" in copy.text
+
+
+async def test_outside_wales_a_person_not_yet_known_is_written_to_in_english_only(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    assert settings.welsh_language is False
+    world = await build_world(database)
+    qa = {"Authorization": f"Bearer {await api_token(client, world.qa_email)}"}
+    welsh_speaker = world.family_ids[0]
+    saved = await client.patch(
+        f"/api/v1/family-members/{welsh_speaker}", json={"preferred_language": "cy"}, headers=qa
+    )
+    assert saved.status_code == 200, saved.text
+    await approved_request(client, world)
+    welsh = (await emails_to(database, world.family_emails[0], "family_invitation"))[0]
+    unknown = (await emails_to(database, world.family_emails[1], "family_invitation"))[0]
+    assert welsh.subject == "A gaiff hyfforddai eistedd i mewn yn y Gynhadledd Amddiffyn Plant?"
+    assert unknown.subject == "Can a trainee sit in on the Child Protection Conference?"
+    assert "Annwyl" not in (unknown.body_text or "")
+    assert "Saesneg isod" not in (unknown.body_text or "")

@@ -22,7 +22,7 @@ from service.store.tables import (
     ObservationRequest,
     StaffUser,
 )
-from service.usecases.steps.mail import LinkEmail, send_family_link
+from service.usecases.steps.family_mail import LinkEmail, send_family_link
 
 
 def family_facts(member: FamilyMember) -> FamilyMemberFacts:

@@ -31,7 +31,8 @@ from service.store.tables import ConsentInvitation, FamilyMember, ObservationReq
 from service.usecases.steps.asking import AskingContext, ask_family_member, family_facts
 from service.usecases.steps.consent_outcome import decide_if_complete, live_invitations
 from service.usecases.steps.deadlines import answers_needed_by
-from service.usecases.steps.mail import LinkEmail, send_calendar, send_family_link
+from service.usecases.steps.family_mail import LinkEmail, send_family_link
+from service.usecases.steps.mail import send_calendar
 from service.usecases.steps.moves import move_request
 
 _BEING_ASKED = (RequestStatus.SEEKING_CONSENT, RequestStatus.CONFIRMED)

@@ -1,22 +1,26 @@
 """Shared step: telling the people being asked that the conference has moved."""
 
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from notifications.emails import EmailTemplate
-from notifications.outbox import RecipientRole
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
 from service.domain.states import Actor
-from service.domain.times import format_moment
+from service.languages import Language, moment_in
 from service.links import consent_url
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
-from service.usecases.steps.mail import send_email
+from service.usecases.steps.family_mail import (
+    conference_when,
+    family_languages,
+    send_family_email,
+)
 
 
 async def tell_family_conference_moved(
@@ -46,24 +50,23 @@ async def tell_family_conference_moved(
     for invitation, member in rows:
         if not member.email or not member.contact_by_email:
             continue
-        await send_email(
+        link = consent_url(settings, invitation_id=saved_id(invitation), nonce=invitation.nonce)
+        await send_family_email(
             session,
             settings=settings,
             now=now,
             template=EmailTemplate.FAMILY_CONFERENCE_MOVED,
-            recipient_role=RecipientRole.FAMILY,
             to_address=member.email,
-            request_id=request.id,
-            context={
-                "recipient_name": member.name,
-                "conference_when": format_moment(conference.starts_at),
-                "venue": conference.venue,
-                "answer": invitation.current_answer,
-                "answer_by": format_moment(deadline),
-                "consent_url": consent_url(
-                    settings, invitation_id=saved_id(invitation), nonce=invitation.nonce
-                ),
-            },
+            request_id=saved_id(request),
+            languages=family_languages(settings, member),
+            context=partial(
+                _moved_words,
+                name=member.name,
+                conference=conference,
+                answer=invitation.current_answer,
+                deadline=deadline,
+                link=link,
+            ),
         )
         await append_audit(
             session,
@@ -77,3 +80,22 @@ async def tell_family_conference_moved(
         )
         told += 1
     return told
+
+
+def _moved_words(
+    language: Language,
+    *,
+    name: str,
+    conference: Conference,
+    answer: str | None,
+    deadline: datetime,
+    link: str,
+) -> dict[str, object]:
+    return {
+        "recipient_name": name,
+        "conference_when": conference_when(language, conference.starts_at),
+        "venue": conference.venue,
+        "answer": answer,
+        "answer_by": moment_in(language, deadline),
+        "consent_url": link,
+    }

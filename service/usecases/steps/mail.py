@@ -1,7 +1,6 @@
 """Writing emails and calendar invites into the outbox, inside the caller's transaction."""
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -10,33 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notifications.calendar import CalendarInvite, CalendarMethod, build_invite
 from notifications.emails import EmailRenderer, EmailTemplate
 from notifications.outbox import RecipientRole, enqueue
-from service.domain.consent import Wording
 from service.domain.times import format_moment
-from service.links import consent_url
+from service.languages import Language, translations
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.tables import (
     Conference,
-    ConsentInvitation,
-    FamilyMember,
     ObservationRequest,
     StaffUser,
 )
 
-
-class LinkEmail(StrEnum):
-    """Why a family member is sent their link."""
-
-    INVITATION = "invitation"
-    REMINDER = "reminder"
-
-
-_FAMILY_LINK_TEMPLATES: dict[tuple[LinkEmail, Wording], EmailTemplate] = {
-    (LinkEmail.INVITATION, Wording.ADULT): EmailTemplate.FAMILY_INVITATION,
-    (LinkEmail.INVITATION, Wording.YOUNG_PERSON): EmailTemplate.FAMILY_INVITATION_YOUNG_PERSON,
-    (LinkEmail.REMINDER, Wording.ADULT): EmailTemplate.FAMILY_REMINDER,
-    (LinkEmail.REMINDER, Wording.YOUNG_PERSON): EmailTemplate.FAMILY_REMINDER_YOUNG_PERSON,
-}
 _CALENDAR_TEMPLATES: dict[CalendarMethod, EmailTemplate] = {
     CalendarMethod.REQUEST: EmailTemplate.CALENDAR_INVITE,
     CalendarMethod.CANCEL: EmailTemplate.CALENDAR_CANCEL,
@@ -45,14 +27,30 @@ _CALENDAR_TEMPLATES: dict[CalendarMethod, EmailTemplate] = {
 
 @lru_cache(maxsize=1)
 def email_renderer() -> EmailRenderer:
-    """The one renderer for the service's email templates."""
-    return EmailRenderer()
+    """The one renderer for the service's email templates, in every language a family reads."""
+    return EmailRenderer(
+        translations={
+            language.value: translations(language)
+            for language in Language
+            if language is not Language.ENGLISH
+        }
+    )
 
 
-def qa_contact(settings: Settings) -> dict[str, str]:
-    """How a family member or trainee reaches the QA Service, for every email and page."""
+def qa_contact(settings: Settings, language: Language = Language.ENGLISH) -> dict[str, str]:
+    """How a family member or trainee reaches the QA Service, for every email and page.
+
+    `qa_service` is the name as it sits mid-sentence: "the Safeguarding Quality Assurance
+    Service" in English unless the name brings its own "the"; Welsh sentences carry their own
+    article, so they take the name as it is.
+    """
+    name = settings.qa_service_name
+    mid_sentence = (
+        name if language is not Language.ENGLISH or name[:4].lower() == "the " else f"the {name}"
+    )
     return {
-        "qa_service_name": settings.qa_service_name,
+        "qa_service_name": name,
+        "qa_service": mid_sentence,
         "qa_service_phone": settings.qa_service_phone,
         "qa_service_email": settings.qa_mailbox,
     }
@@ -217,42 +215,3 @@ async def send_calendar(
             # A cancellation must never overtake the invite it cancels at the same address.
             ordering_key=f"calendar-{request.id}-{role}",
         )
-
-
-async def send_family_link(
-    session: AsyncSession,
-    *,
-    settings: Settings,
-    now: datetime,
-    purpose: LinkEmail,
-    invitation: ConsentInvitation,
-    member: FamilyMember,
-    request: ObservationRequest,
-    conference: Conference,
-    observer: StaffUser,
-    deadline: datetime,
-) -> None:
-    """Email a family member their own link, as an invitation or the one reminder."""
-    assert member.email
-    template = _FAMILY_LINK_TEMPLATES[(purpose, Wording(invitation.wording))]
-    await send_email(
-        session,
-        settings=settings,
-        now=now,
-        template=template,
-        recipient_role=RecipientRole.FAMILY,
-        to_address=member.email,
-        request_id=request.id,
-        context={
-            "recipient_name": member.name,
-            "observer_name": observer.name,
-            "observer_role": request.role,
-            "observer_organisation": request.organisation,
-            "purpose": request.purpose,
-            "conference_when": format_moment(conference.starts_at),
-            "answer_by": format_moment(deadline),
-            "consent_url": consent_url(
-                settings, invitation_id=saved_id(invitation), nonce=invitation.nonce
-            ),
-        },
-    )

@@ -133,7 +133,7 @@ async def test_stopping_a_trainees_sign_in_withdraws_their_requests(
     ]
     assert len(cancels) == 1
     page = await client.get(paths[world.family_ids[0]])
-    assert "This request is no longer active" in page.text
+    assert "This request has ended" in page.text
     async with database.read_session() as session:
         trainee = await session.get(StaffUser, world.trainee_id)
     assert trainee is not None and not trainee.is_active

@@ -17,6 +17,7 @@ REQUEST_URL = "https://cpc.test/qa/requests/42"
 
 QA_CONTACT = {
     "qa_service_name": "Safeguarding Quality Assurance Service",
+    "qa_service": "the Safeguarding Quality Assurance Service",
     "qa_service_phone": "01234 567890",
     "qa_service_email": "safeguarding-qa@council.example",
 }
@@ -36,6 +37,7 @@ RECEIPT = {
     "conference_when": "Monday 7 December 2026 at 10:00",
     "consent_url": CONSENT_URL,
     "qa_service_name": "Safeguarding Quality Assurance Service",
+    "qa_service": "the Safeguarding Quality Assurance Service",
     "qa_service_phone": "01234 567890",
 }
 STAFF = {

@@ -130,9 +130,7 @@ def _closed_page(visit: _Visit, view: ConsentView) -> Response | None:
     return visit.page(
         "pages/family/closed.html",
         status=200 if said_no else 410,
-        page_title=visit.words("You said no")
-        if said_no
-        else visit.words("This request is no longer active"),
+        page_title=visit.words("You said no") if said_no else visit.words("This request has ended"),
         reason="said_no" if said_no else "inactive",
         view=view,
     )

@@ -55,6 +55,8 @@ class FamilyMemberFacts:
     sufficient_understanding: bool | None
     date_of_birth: date | None
     contact_by_email: bool
+    # An interpreter, a BSL interpreter or an advocate must be with them when they are asked.
+    needs_support_in_person: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def who_is_asked(members: Sequence[FamilyMemberFacts]) -> list[AskDecision]:
                 member_id=member.member_id,
                 asked=asked,
                 reason=reason,
-                ask_in_person=asked and not member.contact_by_email,
+                ask_in_person=asked
+                and (not member.contact_by_email or member.needs_support_in_person),
             )
         )
     return decisions

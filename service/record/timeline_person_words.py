@@ -57,10 +57,12 @@ def answer_words(step: Step) -> EntryWords:
     their, they = ("your", "You") if mine else ("their", "They")
     channel = str(step.details.get("channel"))
     recorder = step.record.staff_name(answer.recorded_by_id if answer else None) or "the QA Service"
+    # The support they had, as recorded with the answer ("with their advocate").
+    support = f" {step.details['support']}," if step.details.get("support") else ""
     how = {
         "link": f"Through {their} own email link.",
-        "in_person": f"In person, recorded by {recorder}.",
-        "phone": f"By phone, recorded by {recorder}.",
+        "in_person": f"In person,{support} recorded by {recorder}.",
+        "phone": f"By phone,{support} recorded by {recorder}.",
     }.get(channel, f"Channel: {channel}.")
     fingerprint = str(step.details.get("text_sha256", ""))[:_FINGERPRINT_SHOWN]
     lines = [

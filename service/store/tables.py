@@ -114,6 +114,9 @@ class FamilyMember(SQLModel, table=True):
     contact_by_email: bool = True
     # "en" or "cy"; None while nobody knows. Their pages and messages come in it.
     preferred_language: str | None = Field(default=None, max_length=2)
+    # Any of easy_read, large_print, interpreter, bsl, advocate, comma-separated ('' for none).
+    communication_needs: str = Field(default="", max_length=100)
+    interpreter_language: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(sa_type=UtcDateTime)
     # Added by mistake: kept, never asked again; answers already given stay in the record.
     removed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
@@ -180,6 +183,8 @@ class ConsentAnswer(SQLModel, table=True):
     text_version: str = Field(max_length=20)
     text_sha256: str = Field(max_length=64)
     comment: str | None = Field(default=None, sa_type=Text)
+    # The support the person had when answering in person (interpreter, bsl, advocate).
+    support_used: str | None = Field(default=None, max_length=100)
     recorded_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
     recorded_at: datetime = Field(sa_type=UtcDateTime)
 

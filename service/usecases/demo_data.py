@@ -13,7 +13,8 @@ from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.tables import Conference, StaffUser
 from service.usecases.conferences import record_conference
-from service.usecases.family_members import FamilyMemberDetails, add_family_member
+from service.usecases.family_member_details import FamilyMemberDetails
+from service.usecases.family_members import add_family_member
 from service.usecases.staff_accounts import create_staff_user
 
 DEMO_PASSWORD = "demo-password-only-for-this-machine"  # noqa: S105 - printed for the newcomer

@@ -10,10 +10,17 @@ from service.audit import append_audit
 from service.domain.allowed_now import check_can_answer
 from service.domain.answers import check_answer_before_deadline
 from service.domain.audit_actions import AuditAction
+from service.domain.communication import (
+    CommunicationNeed,
+    check_support_given,
+    needs_from_storage,
+    stored_needs,
+    support_in_words,
+)
 from service.domain.consent import Answer, Channel, Wording, check_invitation_live
 from service.domain.errors import DetailsChanged, InvalidInput, NotFound
 from service.domain.states import Actor, RequestStatus
-from service.languages import Language
+from service.languages import Language, parse_language
 from service.links import consent_url
 from service.settings import Settings
 from service.store.ids import saved_id
@@ -31,6 +38,18 @@ from service.usecases.steps.family_mail import conference_when, send_family_emai
 from service.usecases.steps.information_text import InformationText, compose_information_text
 
 MAX_COMMENT_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Support:
+    """The support a person had when they answered in person or by phone."""
+
+    used: frozenset[CommunicationNeed]
+    interpreter_language: str | None
+
+    def words(self) -> str:
+        """As the record says it: "with an interpreter (Polish)"."""
+        return support_in_words(self.used, self.interpreter_language)
 
 
 def parse_answer(value: str | None) -> Answer:
@@ -96,8 +115,10 @@ async def answer_given_to_qa(
     answer: Answer,
     channel: Channel,
     comment: str | None,
+    support_used: frozenset[CommunicationNeed] = frozenset(),
 ) -> RequestStatus:
-    """An answer a family member gave QA in person or by phone, after hearing the text; commits."""
+    """An answer a family member gave QA in person or by phone, after hearing the text in their
+    language, with the support they need; commits."""
     if channel is Channel.LINK:
         raise InvalidInput("Choose how the answer was given.", field="channel")
     try:
@@ -108,7 +129,15 @@ async def answer_given_to_qa(
         raise InvalidInput(
             "Choose the person whose answer you are recording", field="invitation_id"
         )
-    text = await _information_now(session, settings, held)
+    member = await session.get(FamilyMember, held.invitation.family_member_id)
+    assert member is not None  # the invitation's foreign key
+    check_support_given(
+        needs_from_storage(member.communication_needs),
+        support_used,
+        interpreter_language=member.interpreter_language,
+    )
+    language = parse_language(member.preferred_language) or Language.ENGLISH
+    text = await _information_now(session, settings, held, language)
     return await _record(
         session,
         settings=settings,
@@ -119,6 +148,7 @@ async def answer_given_to_qa(
         text=text,
         comment=comment,
         recorded_by_id=qa_user_id,
+        support=Support(support_used, member.interpreter_language),
     )
 
 
@@ -150,6 +180,7 @@ async def _record(
     text: InformationText,
     comment: str | None,
     recorded_by_id: int | None,
+    support: "Support | None" = None,
 ) -> RequestStatus:
     """Record one answer (a change of mind is a new row) and move the request if that decides it."""
     invitation, request, conference = held.invitation, held.request, held.conference
@@ -170,6 +201,7 @@ async def _record(
             text_version=text.version,
             text_sha256=text.sha256,
             comment=comment,
+            support_used=stored_needs(support.used) or None if support else None,
             recorded_by_id=recorded_by_id,
             recorded_at=now,
         )
@@ -192,6 +224,7 @@ async def _record(
             "channel": channel.value,
             "text_version": text.version,
             "text_sha256": text.sha256,
+            **({"support": support.words()} if support and support.used else {}),
         },
     )
     # The request stays locked (and loaded) until the commit below, so the steps that follow

@@ -9,6 +9,7 @@ from sqlmodel import col
 
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
+from service.domain.communication import needs_from_storage, support_in_person
 from service.domain.consent import AskDecision, FamilyMemberFacts, wording_for
 from service.domain.states import Actor
 from service.domain.times import london_day
@@ -34,6 +35,9 @@ def family_facts(member: FamilyMember) -> FamilyMemberFacts:
         sufficient_understanding=member.sufficient_understanding,
         date_of_birth=member.date_of_birth,
         contact_by_email=member.contact_by_email and bool(member.email),
+        needs_support_in_person=bool(
+            support_in_person(needs_from_storage(member.communication_needs))
+        ),
     )
 
 

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Response
 
 from service.store.ids import saved_id
 from service.store.tables import FamilyMember
+from service.usecases.family_member_details import FamilyMemberDetails
 from service.usecases.family_members import (
-    FamilyMemberDetails,
     add_family_member,
     remove_family_member,
     update_family_member,
@@ -21,6 +21,14 @@ from service.web.deps import ApiQaDep, NowDep, SettingsDep, WriteSessionDep
 from service.web.http.fields import IdPath
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, tags=["family"])
+
+
+def _as_details(values: dict[str, object]) -> dict[str, object]:
+    """The body's fields as the details take them: the list of needs as one stored value."""
+    needs = values.get("communication_needs")
+    if isinstance(needs, list):
+        values["communication_needs"] = ",".join(str(need) for need in needs)
+    return values
 
 
 def _member_out(member: FamilyMember) -> FamilyMemberOut:
@@ -45,7 +53,10 @@ async def create_family_member(
         now=now,
         qa_user_id=user.id,
         conference_id=conference_id,
-        details=FamilyMemberDetails(**body.model_dump()),
+        details=FamilyMemberDetails(
+            **body.model_dump(exclude={"communication_needs"}),
+            communication_needs=",".join(body.communication_needs),
+        ),
     )
     return CreatedOut(id=saved_id(member))
 
@@ -66,7 +77,7 @@ async def correct_family_member(
         now=now,
         qa_user_id=user.id,
         family_member_id=family_member_id,
-        changes=body.model_dump(exclude_unset=True),
+        changes=_as_details(body.model_dump(exclude_unset=True)),
     )
     return _member_out(member)
 

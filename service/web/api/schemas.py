@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from service.domain.conferences import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from service.web.http.fields import EmailText, LongText, RecordId, Reference, ShortText, Venue
@@ -76,6 +76,12 @@ class ConferenceOut(ConferencePublicOut):
     family_said_no: bool
 
 
+# How a person needs to be communicated with; an interpreter, BSL or an advocate means the
+# person is asked in person, with that support.
+CommunicationNeedName = Literal["easy_read", "large_print", "interpreter", "bsl", "advocate"]
+CommunicationNeeds = list[CommunicationNeedName]
+
+
 class FamilyMemberIn(ApiModel):
     name: ShortText
     relationship: ShortText
@@ -88,6 +94,9 @@ class FamilyMemberIn(ApiModel):
     contact_by_email: bool = True
     # "en" or "cy"; null while nobody knows.
     preferred_language: Literal["en", "cy"] | None = None
+    communication_needs: CommunicationNeeds = Field(default_factory=list, max_length=5)
+    # Required with "interpreter": the language they speak.
+    interpreter_language: ShortText | None = None
 
 
 class FamilyMemberPatchIn(ApiModel):
@@ -103,6 +112,8 @@ class FamilyMemberPatchIn(ApiModel):
     understanding_judged_by: ShortText | None = None
     contact_by_email: bool | None = None
     preferred_language: Literal["en", "cy"] | None = None
+    communication_needs: CommunicationNeeds | None = Field(default=None, max_length=5)
+    interpreter_language: ShortText | None = None
 
 
 class FamilyMemberOut(BaseModel):
@@ -118,6 +129,14 @@ class FamilyMemberOut(BaseModel):
     understanding_judged_by: str | None
     contact_by_email: bool
     preferred_language: Literal["en", "cy"] | None
+    communication_needs: CommunicationNeeds
+    interpreter_language: str | None
+
+    @field_validator("communication_needs", mode="before")
+    @classmethod
+    def _split_stored_needs(cls, value: object) -> object:
+        # Stored as one comma-separated column.
+        return [part for part in value.split(",") if part] if isinstance(value, str) else value
 
 
 class CreatedOut(BaseModel):

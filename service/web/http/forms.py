@@ -1,7 +1,7 @@
 """Reading HTML forms into validated models, with GOV.UK-style messages for each field."""
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
@@ -63,19 +63,35 @@ def error_context(errors: list[FieldError]) -> dict[str, object]:
     return {"errors": error_summary(errors), "field_errors": field_messages(errors)}
 
 
-def form_to_dict(form: FormData) -> dict[str, object]:
-    """A form's fields, with empty strings left out so they count as missing."""
-    values: dict[str, object] = {}
+def form_to_dict(form: FormData, lists: frozenset[str] = frozenset()) -> dict[str, object]:
+    """A form's fields, with empty strings left out so they count as missing; the fields named
+    in `lists` (a group of checkboxes) keep every value ticked, the rest their last."""
+    values: dict[str, object] = {name: [] for name in lists}
     for key, value in form.multi_items():
-        if isinstance(value, str) and value.strip() != "":
+        if not isinstance(value, str) or value.strip() == "":
+            continue
+        gathered = values.get(key)
+        if key in lists and isinstance(gathered, list):
+            gathered.append(value)
+        else:
             values[key] = value
     return values
+
+
+def _is_list(annotation: object) -> bool:
+    return get_origin(annotation) is list or any(_is_list(arg) for arg in get_args(annotation))
+
+
+def _list_fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(
+        name for name, field in model.model_fields.items() if _is_list(field.annotation)
+    )
 
 
 def parse_form(model: type[Model], form: FormData, messages: dict[str, str]) -> FormResult[Model]:
     """Validate a form; every invalid field gets its message from `messages`."""
     try:
-        return FormResult(model.model_validate(form_to_dict(form)), [])
+        return FormResult(model.model_validate(form_to_dict(form, _list_fields(model))), [])
     except ValidationError as error:
         errors: list[FieldError] = []
         seen: set[str] = set()

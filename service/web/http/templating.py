@@ -11,6 +11,7 @@ from jinja2 import (
     PrefixLoader,
 )
 
+from service.domain.communication import needs_from_storage, needs_in_words, support_in_words
 from service.domain.times import format_day, format_moment, london_day
 from service.languages import Language, day_in, moment_in, page_environment
 from service.settings import TEMPLATE_DIR
@@ -26,6 +27,16 @@ def london_date(value: datetime | date) -> str:
 def london_datetime(value: datetime) -> str:
     """An instant as "Tuesday 8 December 2026 at 10:00am" in Europe/London."""
     return format_moment(value)
+
+
+def needs_words(stored: str, interpreter_language: str | None = None) -> list[str]:
+    """A person's recorded communication needs, as QA reads them."""
+    return needs_in_words(needs_from_storage(stored), interpreter_language)
+
+
+def support_words(stored: str, interpreter_language: str | None = None) -> str:
+    """The support a person must have when asked ("with their advocate"), or ""."""
+    return support_in_words(needs_from_storage(stored), interpreter_language)
 
 
 def make_templates(
@@ -53,4 +64,6 @@ def make_templates(
     # The same instant after "on" ("ddydd Mawrth ..." in Welsh).
     env.filters["on_london_datetime"] = lambda value: moment_in(language, value, on=True)
     env.filters["london_date"] = lambda value: day_in(language, value)
+    env.filters["needs_words"] = needs_words
+    env.filters["support_words"] = support_words
     return Jinja2Templates(env=env)

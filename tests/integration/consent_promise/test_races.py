@@ -23,7 +23,8 @@ from service.usecases.consent_links import reissue_link
 from service.usecases.consent_requests import approve_request
 from service.usecases.consent_view import load_consent_view
 from service.usecases.family_answers import LinkAnswer, answer_through_link
-from service.usecases.family_members import FamilyMemberDetails, add_family_member
+from service.usecases.family_member_details import FamilyMemberDetails
+from service.usecases.family_members import add_family_member
 from service.usecases.observation_requests import withdraw_request
 from tests.integration.consent_promise.helpers import invitations_of, request_status
 from tests.integration.consent_promise.races import (

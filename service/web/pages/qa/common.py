@@ -61,6 +61,7 @@ def raw_values(form: FormData, names: list[str], *, limit: int = 4000) -> dict[s
     """What the person typed, to show again beside the errors."""
     values: dict[str, str] = {}
     for name in names:
-        value = form.get(name)
-        values[name] = value[:limit] if isinstance(value, str) else ""
+        # A group of checkboxes sends its name once per box ticked: kept comma-separated.
+        given = ",".join(value for value in form.getlist(name) if isinstance(value, str))
+        values[name] = given[:limit]
     return values

@@ -12,8 +12,8 @@ from service.domain.errors import DomainError, NotAllowed, NotFound
 from service.languages import parse_language
 from service.store.loading import load_conference
 from service.store.tables import Conference, FamilyMember
+from service.usecases.family_member_details import FamilyMemberDetails
 from service.usecases.family_members import (
-    FamilyMemberDetails,
     add_family_member,
     remove_family_member,
     update_family_member,
@@ -102,6 +102,8 @@ def _values_of(member: FamilyMember) -> dict[str, str]:
         "understanding_judged_by": member.understanding_judged_by or "",
         "do_not_email": "" if member.contact_by_email else "yes",
         "preferred_language": member.preferred_language or "unknown",
+        "communication_needs": member.communication_needs,
+        "interpreter_language": member.interpreter_language or "",
     }
 
 
@@ -117,6 +119,8 @@ def _details(form: FamilyMemberForm, date_of_birth: date | None) -> FamilyMember
         understanding_judged_by=form.understanding_judged_by,
         contact_by_email=form.do_not_email is None,
         preferred_language=parse_language(form.preferred_language),
+        communication_needs=",".join(form.communication_needs),
+        interpreter_language=form.interpreter_language,
     )
 
 

@@ -167,6 +167,11 @@ class FamilyMemberForm(BaseModel):
     understanding_judged_by: ShortText | None = None
     do_not_email: Literal["yes"] | None = None
     preferred_language: Literal["en", "cy", "unknown"] | None = None
+    communication_needs: Annotated[
+        list[Literal["easy_read", "large_print", "interpreter", "bsl", "advocate"]],
+        Field(max_length=5),
+    ] = []
+    interpreter_language: ShortText | None = None
 
 
 FAMILY_MESSAGES = {
@@ -179,6 +184,8 @@ FAMILY_MESSAGES = {
     "understanding_judged_by": "Enter the name and role of who made this judgement",
     "do_not_email": "Tick the box only if this person must not be emailed",
     "preferred_language": "Choose English, Welsh, or not known",
+    "communication_needs": "Choose from the support listed",
+    "interpreter_language": "Enter the language the interpreter speaks, up to 200 characters",
 }
 FAMILY_FIELDS = [
     "name",
@@ -193,6 +200,8 @@ FAMILY_FIELDS = [
     "understanding_judged_by",
     "do_not_email",
     "preferred_language",
+    "communication_needs",
+    "interpreter_language",
 ]
 FAMILY_INPUTS = [
     "name",
@@ -207,6 +216,8 @@ FAMILY_INPUTS = [
     "understanding_judged_by",
     "do_not_email",
     "preferred_language",
+    "communication_needs",
+    "interpreter_language",
 ]
 
 
@@ -233,6 +244,9 @@ class AnswerForm(BaseModel):
     answer: YesNo
     channel: Literal["in_person", "phone"]
     comment: Annotated[LongText, Field(max_length=2000)] | None = None
+    support_used: Annotated[
+        list[Literal["interpreter", "bsl", "advocate"]], Field(max_length=3)
+    ] = []
 
 
 class ChairCheckForm(BaseModel):
@@ -245,5 +259,6 @@ ACTION_MESSAGES = {
     "answer": "Choose whether they said yes or no",
     "channel": "Choose whether they answered in person or by phone",
     "comment": "The comment must be 2,000 characters or fewer",
+    "support_used": "Choose from the support listed",
     "outcome": "Choose what happened when the chair asked the family",
 }

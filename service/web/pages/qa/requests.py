@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
+from service.domain.communication import parse_needs
 from service.domain.consent import Answer, Channel
 from service.domain.errors import DomainError, NotAllowed, NotFound
 from service.domain.staff import StaffMember
@@ -240,6 +241,7 @@ async def record_family_answer(request_id: IdPath, action: ActionDep) -> Respons
             answer=Answer(form.answer),
             channel=Channel.IN_PERSON if form.channel == "in_person" else Channel.PHONE,
             comment=form.comment,
+            support_used=parse_needs(form.support_used, field="support_used"),
         ),
         "answer_recorded",
     )

@@ -35,6 +35,8 @@ class Wording(StrEnum):
 
     ADULT = "adult"
     YOUNG_PERSON = "young_person"
+    # For adults QA records as needing Easy Read: short sentences with a picture beside each.
+    EASY_READ = "easy_read"
 
 
 class Channel(StrEnum):
@@ -130,13 +132,17 @@ def suggest_sufficient_understanding(*, date_of_birth: date | None, day: date) -
     return age_on(date_of_birth=date_of_birth, day=day) >= SUGGESTED_UNDERSTANDING_AGE
 
 
-def wording_for(*, is_child: bool, date_of_birth: date | None, day: date) -> Wording:
-    """Young person's wording for anyone under 18 on `day`, or a child of unknown age."""
+def wording_for(
+    *, is_child: bool, date_of_birth: date | None, day: date, easy_read: bool = False
+) -> Wording:
+    """Young person's wording for anyone under 18 on `day`, or a child of unknown age; for an
+    adult, Easy Read where QA recorded that they need it, else the adult wording."""
+    adult = Wording.EASY_READ if easy_read else Wording.ADULT
     if date_of_birth is None:
-        return Wording.YOUNG_PERSON if is_child else Wording.ADULT
+        return Wording.YOUNG_PERSON if is_child else adult
     if age_on(date_of_birth=date_of_birth, day=day) < ADULT_AGE:
         return Wording.YOUNG_PERSON
-    return Wording.ADULT
+    return adult
 
 
 def consent_outcome(

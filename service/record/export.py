@@ -130,17 +130,20 @@ def _text_reader_saw(settings: Settings, record: RequestRecord, reader: PersonRe
     row = record.row
     seen = {answer.text_sha256 for answer in reader.answers}
     # In each language they answered in, newest first: the words of their latest answer win.
+    # Their words now first; QA may have changed them since (Easy Read recorded later, say).
+    wordings = dict.fromkeys([Wording(reader.invitation.wording), *Wording])
     for shown_in in dict.fromkeys(answer.language for answer in reversed(reader.answers)):
-        text = compose_information_text(
-            settings,
-            wording=Wording(reader.invitation.wording),
-            request=row.request,
-            conference=row.conference,
-            observer=row.trainee,
-            language=parse_language(shown_in) or Language.ENGLISH,
-        )
-        if text.sha256 in seen:
-            return text.html
+        for wording in wordings:
+            text = compose_information_text(
+                settings,
+                wording=wording,
+                request=row.request,
+                conference=row.conference,
+                observer=row.trainee,
+                language=parse_language(shown_in) or Language.ENGLISH,
+            )
+            if text.sha256 in seen:
+                return text.html
     return None
 
 

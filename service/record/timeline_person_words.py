@@ -9,6 +9,7 @@ from service.store.ids import saved_id
 _WORDING: dict[str, str] = {
     Wording.ADULT: "the words for adults",
     Wording.YOUNG_PERSON: "the words for young people",
+    Wording.EASY_READ: "the Easy Read words",
 }
 _ANSWER = {"yes": "yes", "no": "no"}
 _FINGERPRINT_SHOWN = 12

@@ -136,6 +136,8 @@ async def seed_demo(
                 sufficient_understanding=understanding,
                 understanding_judged_by=judged_by,
                 contact_by_email=True,
+                # One parent reads Easy Read, so the demo shows the third wording too.
+                communication_needs="easy_read" if relationship == "Father" else "",
             ),
         )
     return accounts

@@ -35,7 +35,7 @@ from tests.support.factories import NOW
 from tests.support.scenario import World, build_world
 from tests.support.web import api_token
 
-GRADE_LIMITS = {"adult": 6.0, "young person": 4.0, "both": 4.0}
+GRADE_LIMITS = {"adult": 6.0, "young person": 4.0, "both": 4.0, "easy read": 3.0}
 REPORT = Path(__file__).resolve().parents[1] / "browser" / "artefacts" / "plain-language.json"
 # Acronyms match as written; phrases in any case. None may appear in what a family reads.
 JARGON_ACRONYMS = ["CPC", "ICPC", "RCPC", "QA", "IRO", "LADO"]
@@ -313,4 +313,27 @@ async def test_the_family_emails_read_plainly(
             name = f"email {template}" + (f" #{number}" if len(messages) > 1 else "")
             texts[name] = (reader, email_text(message.body_text))
             assert not jargon_in(message.subject), message.subject
+    check_plainly_written(texts)
+
+
+async def test_the_easy_read_page_and_emails_read_at_grade_three(
+    client: httpx.AsyncClient, database: Database, settings: Settings, world: World
+) -> None:
+    qa = {"Authorization": f"Bearer {await api_token(client, world.qa_email)}"}
+    father = world.family_ids[1]
+    chosen = await client.patch(
+        f"/api/v1/family-members/{father}", json={"communication_needs": ["easy_read"]}, headers=qa
+    )
+    assert chosen.status_code == 200, chosen.text
+    _, links = await _links(client, database, settings, world)
+    page = await client.get(links["father"])
+    assert "app-easy-read" in page.text
+    deadline = NOW + timedelta(days=25, hours=7)
+    await run_scheduled_jobs(database.writer, settings=settings, now=deadline - timedelta(hours=2))
+    texts = {"consent page (Easy Read)": ("easy read", page_text(page.text))}
+    for template in ("family_invitation_easy_read", "family_reminder_easy_read"):
+        (message,) = await _emails(database, template)
+        assert message.body_text is not None
+        texts[f"email {template}"] = ("easy read", email_text(message.body_text))
+        assert not jargon_in(message.subject), message.subject
     check_plainly_written(texts)

@@ -9,7 +9,11 @@ from sqlmodel import col
 
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
-from service.domain.communication import needs_from_storage, support_in_person
+from service.domain.communication import (
+    CommunicationNeed,
+    needs_from_storage,
+    support_in_person,
+)
 from service.domain.consent import AskDecision, FamilyMemberFacts, wording_for
 from service.domain.states import Actor
 from service.domain.times import london_day
@@ -24,6 +28,11 @@ from service.store.tables import (
     StaffUser,
 )
 from service.usecases.steps.family_mail import LinkEmail, send_family_link
+
+
+def needs_easy_read(member: FamilyMember) -> bool:
+    """Whether QA recorded that this person reads Easy Read."""
+    return CommunicationNeed.EASY_READ in needs_from_storage(member.communication_needs)
 
 
 def family_facts(member: FamilyMember) -> FamilyMemberFacts:
@@ -79,7 +88,10 @@ async def ask_family_member(
     """Make (or reopen) a person's invitation with a fresh link, record it, email it if allowed."""
     request, conference, now = context.request, context.conference, context.now
     wording = wording_for(
-        is_child=member.is_child, date_of_birth=member.date_of_birth, day=london_day(now)
+        is_child=member.is_child,
+        date_of_birth=member.date_of_birth,
+        day=london_day(now),
+        easy_read=needs_easy_read(member),
     )
     if invitation is None:
         invitation = ConsentInvitation(

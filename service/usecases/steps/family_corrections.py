@@ -14,7 +14,7 @@ from sqlmodel import col
 from notifications.calendar import CalendarMethod
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
-from service.domain.consent import AskDecision, who_is_asked
+from service.domain.consent import AskDecision, Wording, who_is_asked
 from service.domain.family_changes import (
     InvitationStep,
     Invited,
@@ -28,7 +28,12 @@ from service.settings import Settings
 from service.store.loading import load_staff
 from service.store.locks import LockedConference
 from service.store.tables import ConsentInvitation, FamilyMember, ObservationRequest
-from service.usecases.steps.asking import AskingContext, ask_family_member, family_facts
+from service.usecases.steps.asking import (
+    AskingContext,
+    ask_family_member,
+    family_facts,
+    needs_easy_read,
+)
 from service.usecases.steps.consent_outcome import decide_if_complete, live_invitations
 from service.usecases.steps.deadlines import answers_needed_by
 from service.usecases.steps.family_mail import LinkEmail, send_family_link
@@ -70,6 +75,8 @@ async def bring_requests_up_to_date(
             continue
         invitation = await _invitation_of(session, request_id=request.id, member_id=member.id)
         live = invitation is not None and invitation.ended_at is None
+        if invitation is not None and live:
+            _words_follow_easy_read(invitation, member)
         step = invitation_step(
             invited=Invited(in_person=invitation.ask_in_person) if invitation and live else None,
             must_be_asked=must_be_asked,
@@ -95,6 +102,14 @@ async def bring_requests_up_to_date(
         else:
             assert invitation is not None
             await _new_link_or_in_person(session, context, member, invitation, step)
+
+
+def _words_follow_easy_read(invitation: ConsentInvitation, member: FamilyMember) -> None:
+    # An adult being asked reads Easy Read from the moment QA records that they need it (and
+    # the adult words if QA takes it away); a young person keeps the words for their age. A
+    # page already open notices the change and asks them to read again before answering.
+    if invitation.wording != Wording.YOUNG_PERSON:
+        invitation.wording = (Wording.EASY_READ if needs_easy_read(member) else Wording.ADULT).value
 
 
 async def _ask_someone_new(

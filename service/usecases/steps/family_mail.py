@@ -36,6 +36,8 @@ _FAMILY_LINK_TEMPLATES: dict[tuple[LinkEmail, Wording], EmailTemplate] = {
     (LinkEmail.INVITATION, Wording.YOUNG_PERSON): EmailTemplate.FAMILY_INVITATION_YOUNG_PERSON,
     (LinkEmail.REMINDER, Wording.ADULT): EmailTemplate.FAMILY_REMINDER,
     (LinkEmail.REMINDER, Wording.YOUNG_PERSON): EmailTemplate.FAMILY_REMINDER_YOUNG_PERSON,
+    (LinkEmail.INVITATION, Wording.EASY_READ): EmailTemplate.FAMILY_INVITATION_EASY_READ,
+    (LinkEmail.REMINDER, Wording.EASY_READ): EmailTemplate.FAMILY_REMINDER_EASY_READ,
 }
 
 

@@ -27,6 +27,8 @@ TEXT_VERSIONS_BY_LANGUAGE: dict[tuple[Wording, Language], str] = {
     (Wording.YOUNG_PERSON, Language.ENGLISH): "young-person-3",
     (Wording.ADULT, Language.WELSH): "adult-cy-1",
     (Wording.YOUNG_PERSON, Language.WELSH): "young-person-cy-1",
+    (Wording.EASY_READ, Language.ENGLISH): "easy-read-1",
+    (Wording.EASY_READ, Language.WELSH): "easy-read-cy-1",
 }
 # The English versions, by wording.
 TEXT_VERSIONS: dict[Wording, str] = {
@@ -37,6 +39,7 @@ TEXT_VERSIONS: dict[Wording, str] = {
 _TEMPLATES: dict[Wording, str] = {
     Wording.ADULT: "pages/family/information_adult.html",
     Wording.YOUNG_PERSON: "pages/family/information_young_person.html",
+    Wording.EASY_READ: "pages/family/information_easy_read.html",
 }
 
 

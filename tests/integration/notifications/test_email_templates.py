@@ -51,8 +51,10 @@ REFERENCE = {k: STAFF[k] for k in ("conference_reference", "conference_when", "r
 OUTCOMES = ["going_ahead", "not_going_ahead", "lapsed", "cancelled", "withdrawn"]
 FAMILY_TEMPLATES = [
     "family_invitation",
+    "family_invitation_easy_read",
     "family_invitation_young_person",
     "family_reminder",
+    "family_reminder_easy_read",
     "family_reminder_young_person",
 ]
 

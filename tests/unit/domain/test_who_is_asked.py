@@ -143,3 +143,21 @@ def test_without_a_date_of_birth_the_child_marker_decides_the_wording() -> None:
     day = date(2026, 12, 7)
     assert wording_for(is_child=True, date_of_birth=None, day=day) is Wording.YOUNG_PERSON
     assert wording_for(is_child=False, date_of_birth=None, day=day) is Wording.ADULT
+
+
+def test_easy_read_is_for_adults_and_a_young_person_keeps_the_words_for_their_age() -> None:
+    day = date(2026, 12, 1)
+    adult, young = date(1990, 1, 1), date(2012, 1, 1)
+    assert wording_for(is_child=False, date_of_birth=adult, day=day, easy_read=True) is (
+        Wording.EASY_READ
+    )
+    assert wording_for(is_child=False, date_of_birth=None, day=day, easy_read=True) is (
+        Wording.EASY_READ
+    )
+    assert wording_for(is_child=True, date_of_birth=young, day=day, easy_read=True) is (
+        Wording.YOUNG_PERSON
+    )
+    assert wording_for(is_child=True, date_of_birth=None, day=day, easy_read=True) is (
+        Wording.YOUNG_PERSON
+    )
+    assert wording_for(is_child=False, date_of_birth=adult, day=day) is Wording.ADULT

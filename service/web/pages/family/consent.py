@@ -139,16 +139,17 @@ def _closed_page(visit: _Visit, view: ConsentView) -> Response | None:
 def _consent_page(
     visit: _Visit, view: ConsentView, *, status: int = 200, **extra: object
 ) -> Response:
-    young = view.wording is Wording.YOUNG_PERSON
+    # Young people and Easy Read readers get the shorter title, greeting and question.
+    simple = view.wording is not Wording.ADULT
     answered_at = view.invitation.answered_at
     return visit.page(
         "pages/family/consent.html",
         status=status,
         page_title=visit.words("Can a trainee sit in on your meeting?")
-        if young
+        if simple
         else visit.words("Can a trainee watch your child protection conference?"),
         view=view,
-        young=young,
+        simple=simple,
         # Composed by the use case from the invitation's wording; autoescaped when rendered.
         information_html=Markup(view.information.html),  # noqa: S704
         text_sha256=view.information.sha256,

@@ -185,8 +185,11 @@ def conference_start(today: date | None = None) -> datetime:
     return datetime.combine(day, clock_time(10, 0), tzinfo=LONDON)
 
 
-def seed_conference(service: LiveService, label: str) -> SeededConference:
-    """QA records a conference, two parents and a 13-year-old through the JSON API."""
+def seed_conference(
+    service: LiveService, label: str, needs: dict[str, list[str]] | None = None
+) -> SeededConference:
+    """QA records a conference, two parents and a 13-year-old through the JSON API; `needs`
+    gives communication needs by relationship ("Father": ["easy_read"])."""
     number = next(_conference_numbers)
     reference = f"CP-{label.upper()}-{number:03d}"
     starts_at = conference_start()
@@ -220,6 +223,7 @@ def seed_conference(service: LiveService, label: str) -> SeededConference:
             "is_child": member.young,
             "has_parental_responsibility": not member.young,
             "contact_by_email": True,
+            "communication_needs": (needs or {}).get(member.relationship, []),
         }
         if member.young:
             body |= {

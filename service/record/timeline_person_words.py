@@ -35,7 +35,12 @@ def invitation_words(step: Step) -> EntryWords:
 def in_person_words(step: Step) -> EntryWords:
     wording = _WORDING.get(str(step.details.get("wording")), "")
     they = "you are" if step.about_reader else "they are"
-    lines: tuple[str, ...] = (f"No email: {they} not to be contacted by email.",)
+    support = step.details.get("support")
+    lines: tuple[str, ...] = (
+        (f"In person, {support}, as {they} recorded as needing.",)
+        if support
+        else (f"No email: {they} not to be contacted by email.",)
+    )
     if wording:
         lines += (f"The information is read out in {wording}.",)
     return EntryWords(title_case(f"{step.who()} to be asked in person"), lines)

@@ -177,6 +177,7 @@ async def test_an_answer_without_the_support_needed_is_refused_and_with_it_is_re
     assert await status_of(database, request_id) == "confirmed"
     record = _words(await client.get(f"/qa/requests/{request_id}/record"))
     assert "In person, with an interpreter (Polish) and with their advocate, recorded by" in record
+    assert "In person, with an interpreter (Polish), as they are recorded as needing." in record
 
 
 async def test_a_need_for_an_advocate_moves_someone_already_emailed_to_being_asked_in_person(

@@ -13,6 +13,7 @@ from service.domain.communication import (
     CommunicationNeed,
     needs_from_storage,
     support_in_person,
+    support_in_words,
 )
 from service.domain.consent import AskDecision, FamilyMemberFacts, wording_for
 from service.domain.states import Actor
@@ -93,6 +94,9 @@ async def ask_family_member(
         day=london_day(now),
         easy_read=needs_easy_read(member),
     )
+    support = support_in_words(
+        needs_from_storage(member.communication_needs), member.interpreter_language
+    )
     if invitation is None:
         invitation = ConsentInvitation(
             request_id=saved_id(request),
@@ -129,6 +133,8 @@ async def ask_family_member(
             "family_member_id": member.id,
             "reason": decision.reason,
             "wording": wording.value,
+            # Why in person: the support they need ("with their advocate"), when that is why.
+            **({"support": support} if decision.ask_in_person and support else {}),
         },
     )
     if not decision.ask_in_person and member.email:

@@ -31,7 +31,7 @@ translations: $(CATALOGUES)
 
 ## Find every translatable string again and add new ones to each .po file, unfilled.
 translations-extract: $(INSTALLED)
-	$(BIN)/pybabel extract --no-location --sort-output --project=cpc-observers --version=1 -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k words -o service/translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output --project=cpc-observers --version=1 -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k words -k say -k N_ -o service/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i service/translations/messages.pot -d service/translations
 
 ## Set up, migrate the SQLite database, seed demo data on first run, and start the service.

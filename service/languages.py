@@ -6,6 +6,7 @@ in `service/translations/cy/`, kept as a .po file in the repository and compiled
 English: a Welsh reader would otherwise be shown English with no one noticing.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -89,6 +90,30 @@ def day_in(language: Language, value: datetime | date) -> str:
     if language is Language.ENGLISH:
         return format_day(day)
     return format_date(day, "EEEE d MMMM y", locale=language.value)
+
+
+def N_(message: str) -> str:
+    """Mark a message kept in a table to be translated where it is used, with `Words`."""
+    return message
+
+
+@dataclass(frozen=True)
+class Words:
+    """The words of one language for sentences made in Python: `say("Sent on %(when)s.",
+    when=say.moment(sent_at))`. `make translations-extract` finds every `say("...")`."""
+
+    language: Language = Language.ENGLISH
+
+    def __call__(self, message: str, /, **values: object) -> str:
+        text = translations(self.language).gettext(message)
+        return text % values if values else text
+
+    def moment(self, value: datetime, *, on: bool = False) -> str:
+        """An instant, as this language writes it."""
+        return moment_in(self.language, value, on=on)
+
+
+ENGLISH_WORDS = Words()
 
 
 def page_environment(

@@ -15,11 +15,11 @@ from service.domain.audit_actions import AuditAction
 from service.domain.consent import Wording
 from service.domain.errors import NotFound
 from service.domain.states import Actor
-from service.languages import Language, parse_language
+from service.languages import ENGLISH_WORDS, N_, Language, Words, parse_language
 from service.record.load import RequestRecord, entry_details, load_request_record
 from service.record.timeline import TimelineItem, build_timeline
 from service.record.timeline_emails import Delivery, delivery, link_emails_by_entry
-from service.record.words import email_words, outcome_sentence
+from service.record.words import NO_REASON_RECORDED, email_words, outcome_sentence
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.loading import load_staff
@@ -27,8 +27,12 @@ from service.store.record_queries import EmailState
 from service.store.tables import ConsentInvitation, FamilyMember
 from service.usecases.steps.information_text import compose_information_text
 
-_COPY_MADE = "This copy was made"
-_CHANNELS = {"link": "Through the email link", "in_person": "In person", "phone": "By phone"}
+_COPY_MADE = N_("This copy was made")
+_CHANNELS = {
+    "link": N_("Through the email link"),
+    "in_person": N_("In person"),
+    "phone": N_("By phone"),
+}
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class RecordExport:
     outcome: str
     emails: list[EmailLine]
     reader: PersonRecord | None = None
+    # The language the copy is written in: a family member's may be Welsh; QA's is English.
+    language: Language = Language.ENGLISH
     # The information the reader answered, composed again, only while it is exactly what they
     # saw: after a change (the conference moved, the wording was revised) the version and
     # fingerprint in their answers stand alone.
@@ -90,6 +96,7 @@ def _person(
     emails: dict[int, EmailState | None],
     *,
     to_reader: bool = False,
+    say: Words = ENGLISH_WORDS,
 ) -> PersonRecord:
     invitation = record.invitation_of_member(saved_id(member))
     reason, first_email = None, None
@@ -98,19 +105,23 @@ def _person(
         if about is None or about.id != saved_id(member):
             continue
         if entry.action == AuditAction.FAMILY_MEMBER_NOT_ASKED:
-            reason = str(entry_details(entry).get("reason") or "no reason was recorded")
+            reason = say(str(entry_details(entry).get("reason") or NO_REASON_RECORDED))
         if (
             entry.action == AuditAction.INVITATION_SENT
             and first_email is None
             and entry.id is not None
         ):
-            first_email = delivery(emails.get(entry.id), to_reader=to_reader, person=member.name)
+            first_email = delivery(
+                emails.get(entry.id), to_reader=to_reader, person=member.name, say=say
+            )
     answers = [
         AnswerLine(
             at=answer.recorded_at,
             answer=answer.answer,
             changed=index > 0,
-            channel=_CHANNELS.get(answer.channel, answer.channel),
+            channel=say(_CHANNELS[answer.channel])
+            if answer.channel in _CHANNELS
+            else answer.channel,
             recorded_by=record.staff_name(answer.recorded_by_id),
             text_version=answer.text_version,
             text_sha256=answer.text_sha256,
@@ -193,6 +204,17 @@ async def export_full_record(
     return export
 
 
+def copy_language(record: RequestRecord, member: FamilyMember) -> Language:
+    """The language a family member's copy is written in, unless QA asks for another: the one
+    recorded for them, else the one they last answered in, else English."""
+    chosen = parse_language(member.preferred_language)
+    if chosen is not None:
+        return chosen
+    invitation = record.invitation_of_member(saved_id(member))
+    answered = [a for a in record.answers if invitation and a.invitation_id == invitation.id]
+    return (parse_language(answered[-1].language) if answered else None) or Language.ENGLISH
+
+
 async def export_family_member_record(
     session: AsyncSession,
     *,
@@ -201,25 +223,34 @@ async def export_family_member_record(
     qa_user_id: int,
     request_id: int,
     family_member_id: int,
+    language: Language | None = None,
 ) -> RecordExport:
-    """One family member's own record of a request, without anyone else's; commits."""
+    """One family member's own record of a request, without anyone else's, in their language
+    (or in `language`); commits."""
     record = await load_request_record(session, settings=settings, request_id=request_id)
     member = record.member(family_member_id)
     if member is None:
         raise NotFound("There is no such family member for this request's conference.")
-    reader = _person(record, member, link_emails_by_entry(record), to_reader=True)
+    written_in = language or copy_language(record, member)
+    say = Words(written_in)
+    reader = _person(record, member, link_emails_by_entry(record), to_reader=True, say=say)
     export = RecordExport(
         record=record,
         made_at=now,
         made_by=(await load_staff(session, qa_user_id)).name,
         timeline=build_timeline(
-            record, now=now, reader_member_id=family_member_id, now_title=_COPY_MADE
+            record,
+            now=now,
+            reader_member_id=family_member_id,
+            now_title=say(_COPY_MADE),
+            say=say,
         ),
         people=[reader],
-        outcome=outcome_sentence(record, for_reader=True),
+        outcome=outcome_sentence(record, for_reader=True, say=say),
         emails=[],
         reader=reader,
         text_reader_saw=_text_reader_saw(settings, record, reader),
+        language=written_in,
     )
     await _note_export(
         session, now=now, qa_user_id=qa_user_id, record=record, family_member_id=family_member_id

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from service.domain.states import RequestStatus
+from service.languages import ENGLISH_WORDS, Words
 from service.record.load import RequestRecord
 from service.record.timeline_emails import (
     Mark,
@@ -50,22 +51,24 @@ def _marker(
     return TimelineItem(at, title, lines, mark, kind=kind, order=(_MARKER, 0))
 
 
-def _markers(record: RequestRecord, *, now: datetime, reader: bool) -> list[TimelineItem]:
+def _markers(
+    record: RequestRecord, *, now: datetime, reader: bool, say: Words
+) -> list[TimelineItem]:
     conference = record.row.conference
     deadline_lines: tuple[str, ...] = ()
     if record.row.request.status in _WAITING_FOR_ANSWERS:
         deadline_lines = (
-            ("If you have not answered by then, that is never taken as a yes.",)
+            (say("If you have not answered by then, that is never taken as a yes."),)
             if reader
             else ("Anyone who has not answered by then is taken as not agreeing.",)
         )
-    items = [_marker(record.deadline, now, "Deadline for answers", deadline_lines, "deadline")]
+    items = [_marker(record.deadline, now, say("Deadline for answers"), deadline_lines, "deadline")]
     if conference.cancelled_at is not None:
         items.append(
             TimelineItem(
                 conference.starts_at,
-                "Conference was due to start",
-                ("It was cancelled.",),
+                say("Conference was due to start"),
+                (say("It was cancelled."),),
                 Mark.STOPPED,
                 kind="conference",
                 order=(_MARKER, 1),
@@ -73,7 +76,7 @@ def _markers(record: RequestRecord, *, now: datetime, reader: bool) -> list[Time
         )
     else:
         start = _marker(
-            conference.starts_at, now, "Conference starts", (conference.venue,), "conference"
+            conference.starts_at, now, say("Conference starts"), (conference.venue,), "conference"
         )
         items.append(start)
     return items
@@ -91,7 +94,7 @@ def _entry_item(entry: AuditEntry, words: EntryWords) -> TimelineItem:
 
 
 def _email_items(
-    record: RequestRecord, *, reader_address: str | None, reader: bool
+    record: RequestRecord, *, reader_address: str | None, reader: bool, say: Words
 ) -> list[TimelineItem]:
     items = []
     if not reader:
@@ -110,16 +113,25 @@ def _email_items(
     if reader and reader_address is None:
         return items
     for cleared_at, count in cleared_groups(record, address=reader_address).items():
-        what = "the emails we sent you" if reader else f"{count} emails about this request"
+        deleted = (
+            say(
+                "The texts of the emails we sent you were deleted some time after the "
+                "conference, so that we keep no more personal information than we need."
+            )
+            if reader
+            else f"The texts of {count} emails about this request were deleted some time after "
+            "the conference, so that we keep no more personal information than we need."
+        )
         items.append(
             TimelineItem(
                 cleared_at,
-                "Email texts deleted",
+                say("Email texts deleted"),
                 (
-                    f"The texts of {what} were deleted some time after the conference, so that "
-                    "we keep no more personal information than we need.",
-                    "We keep who each email went to, when, and whether it arrived. Answers, the "
-                    "information shown and this record are kept.",
+                    deleted,
+                    say(
+                        "We keep who each email went to, when, and whether it arrived. Answers, "
+                        "the information shown and this record are kept."
+                    ),
                 ),
                 kind="email",
                 order=(_EMAIL, 0),
@@ -134,18 +146,25 @@ def build_timeline(
     now: datetime,
     reader_member_id: int | None = None,
     now_title: str = "Now",
+    say: Words = ENGLISH_WORDS,
 ) -> list[TimelineItem]:
-    """Every step in time order; for a family member, only what is about the request or them."""
+    """Every step in time order; for a family member, only what is about the request or them,
+    in the words of `say`'s language."""
     reader = reader_member_id is not None
     matches = Matches(link_emails_by_entry(record), answers_by_entry(record))
-    items = _markers(record, now=now, reader=reader)
+    items = _markers(record, now=now, reader=reader, say=say)
     for entry in record.entries:
-        words = describe_entry(record, entry, matches=matches, reader_member_id=reader_member_id)
+        words = describe_entry(
+            record, entry, matches=matches, reader_member_id=reader_member_id, say=say
+        )
         if words is not None:
             items.append(_entry_item(entry, words))
     reader_member = record.member(reader_member_id)
     items += _email_items(
-        record, reader_address=reader_member.email if reader_member else None, reader=reader
+        record,
+        reader_address=reader_member.email if reader_member else None,
+        reader=reader,
+        say=say,
     )
     items.sort(key=lambda item: (item.at, item.order))
     if any(item.to_come for item in items):

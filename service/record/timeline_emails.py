@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from notifications.outbox import DeliveryStatus, RecipientRole
 from service.domain.audit_actions import AuditAction
-from service.domain.times import format_moment
+from service.languages import ENGLISH_WORDS, Words
 from service.record.load import RequestRecord
 from service.store.record_queries import EmailState
 
@@ -46,27 +46,36 @@ def tries_so_far(attempts: int) -> str:
 
 
 def delivery(
-    email: EmailState | None, *, to_reader: bool = False, person: str | None = None
+    email: EmailState | None,
+    *,
+    to_reader: bool = False,
+    person: str | None = None,
+    say: Words = ENGLISH_WORDS,
 ) -> Delivery:
     """Where an email is: sent, could not be delivered, trying again, or never sent.
 
-    `person` names who QA should ask in person instead when it could not be delivered.
+    `person` names who QA should ask in person instead when it could not be delivered. A family
+    member reads the sentences about their own emails in their language; QA's are English.
     """
     if email is None:
         return Delivery(
-            "No email was sent: there was no email address to send it to.", Mark.STOPPED
+            say("No email was sent: there was no email address to send it to."), Mark.STOPPED
         )
     status = DeliveryStatus(email.status)
     if status is DeliveryStatus.SENT and email.sent_at is not None:
-        return Delivery(f"Email sent on {format_moment(email.sent_at)}.", Mark.DONE)
+        return Delivery(
+            say("Email sent on %(when)s.", when=say.moment(email.sent_at, on=True)), Mark.DONE
+        )
     if status is DeliveryStatus.PERMANENT_FAILURE:
         if to_reader:
-            return Delivery("The email could not be delivered.", Mark.STOPPED)
+            return Delivery(say("The email could not be delivered."), Mark.STOPPED)
         return Delivery(
             f"The email could not be delivered: ask {person or 'them'} in person.", Mark.STOPPED
         )
     if not email.attempts:
-        return Delivery("The email is waiting to be sent.", Mark.CURRENT)
+        return Delivery(say("The email is waiting to be sent."), Mark.CURRENT)
+    if to_reader:
+        return Delivery(say("The email is on its way."), Mark.CURRENT)
     if status is DeliveryStatus.SENDING:
         return Delivery(f"The email is being sent ({tries_so_far(email.attempts)}).", Mark.CURRENT)
     return Delivery(

@@ -1,94 +1,198 @@
-"""The timeline's words for steps about one family member: asked, answered, no longer asked."""
+"""The timeline's words for steps about one family member: asked, answered, no longer asked.
+
+QA reads them about each person by name; a family member reads only their own, about "you",
+in their own language. The two are written as separate sentences rather than one with the
+person slotted in, since Welsh (like most languages) changes the verb with the person.
+"""
 
 from service.domain.audit_actions import AuditAction
 from service.domain.consent import Wording
+from service.languages import N_
 from service.record.timeline_emails import Mark
 from service.record.timeline_step import EntryWords, Step, title_case
+from service.record.words import NO_REASON_RECORDED
 from service.store.ids import saved_id
 
 _WORDING: dict[str, str] = {
-    Wording.ADULT: "the words for adults",
-    Wording.YOUNG_PERSON: "the words for young people",
-    Wording.EASY_READ: "the Easy Read words",
+    Wording.ADULT: N_("the words for adults"),
+    Wording.YOUNG_PERSON: N_("the words for young people"),
+    Wording.EASY_READ: N_("the Easy Read words"),
 }
-_ANSWER = {"yes": "yes", "no": "no"}
 _FINGERPRINT_SHOWN = 12
 
 
-def invitation_words(step: Step) -> EntryWords:
-    sentence, mark = step.email_line()
+def _wording(step: Step) -> str:
     wording = _WORDING.get(str(step.details.get("wording")), "")
+    return step.say(wording) if wording else ""
+
+
+def _invitation_title(step: Step) -> str:
+    say, action = step.say, step.entry.action
+    if step.about_reader:
+        if action == AuditAction.LINK_REISSUED:
+            return say("A new link was emailed to you")
+        if action == AuditAction.REMINDER_SENT:
+            return say("A reminder was emailed to you")
+        if action == AuditAction.FAMILY_TOLD_OF_MOVE:
+            return say("You were told the new date and time")
+        return say("You were asked by email")
+    if action == AuditAction.LINK_REISSUED:
+        return f"A new link was emailed to {step.who()}"
+    if action == AuditAction.REMINDER_SENT:
+        return f"A reminder was emailed to {step.who()}"
+    if action == AuditAction.FAMILY_TOLD_OF_MOVE:
+        return f"{step.who()} was told the new date and time"
+    return f"{step.who()} was asked by email"
+
+
+def invitation_words(step: Step) -> EntryWords:
+    say = step.say
+    sentence, mark = step.email_line()
+    wording = _wording(step)
     if step.entry.action == AuditAction.LINK_REISSUED:
-        title = f"A new link was emailed to {step.who()}"
-        lines: tuple[str, ...] = ("Every earlier link stopped working.", sentence)
+        lines: tuple[str, ...] = (say("Every earlier link stopped working."), sentence)
     elif step.entry.action == AuditAction.REMINDER_SENT:
-        title, lines = f"A reminder was emailed to {step.who()}", (sentence,)
+        lines = (sentence,)
     elif step.entry.action == AuditAction.FAMILY_TOLD_OF_MOVE:
-        title = f"{step.who()} {'were' if step.about_reader else 'was'} told the new date and time"
-        lines = ("The same link still works, and any answer given stands.", sentence)
+        lines = (say("The same link still works, and any answer given stands."), sentence)
     else:
-        title = f"{step.who()} {'were' if step.about_reader else 'was'} asked by email"
-        lines = (f"The invitation used {wording}." if wording else "", sentence)
-    return EntryWords(title_case(title), tuple(line for line in lines if line), mark)
+        lines = (
+            say("The invitation used %(wording)s.", wording=wording) if wording else "",
+            sentence,
+        )
+    return EntryWords(
+        title_case(_invitation_title(step)), tuple(line for line in lines if line), mark
+    )
 
 
 def in_person_words(step: Step) -> EntryWords:
-    wording = _WORDING.get(str(step.details.get("wording")), "")
-    they = "you are" if step.about_reader else "they are"
+    say, mine = step.say, step.about_reader
+    wording = _wording(step)
     support = step.details.get("support")
-    lines: tuple[str, ...] = (
-        (f"In person, {support}, as {they} recorded as needing.",)
-        if support
-        else (f"No email: {they} not to be contacted by email.",)
-    )
+    if support:
+        line = (
+            say("In person, %(support)s, as you are recorded as needing.", support=support)
+            if mine
+            else f"In person, {support}, as they are recorded as needing."
+        )
+    else:
+        line = (
+            say("No email: you are not to be contacted by email.")
+            if mine
+            else "No email: they are not to be contacted by email."
+        )
+    lines: tuple[str, ...] = (line,)
     if wording:
-        lines += (f"The information is read out in {wording}.",)
-    return EntryWords(title_case(f"{step.who()} to be asked in person"), lines)
+        lines += (say("The information is read out in %(wording)s.", wording=wording),)
+    title = say("You to be asked in person") if mine else f"{step.who()} to be asked in person"
+    return EntryWords(title_case(title), lines)
 
 
 def not_asked_words(step: Step) -> EntryWords:
-    reason = step.details.get("reason") or "no reason was recorded"
-    verb = "were" if step.about_reader else "was"
-    return EntryWords(title_case(f"{step.who()} {verb} not asked"), (f"Why: {reason}.",))
+    say = step.say
+    reason = str(step.details.get("reason") or NO_REASON_RECORDED)
+    if step.about_reader:
+        # The reasons are the rules of who is asked, in English in the domain; each is in the
+        # catalogue (service/record/words.py lists them) for a copy in another language.
+        return EntryWords(say("You were not asked"), (say("Why: %(reason)s.", reason=say(reason)),))
+    return EntryWords(title_case(f"{step.who()} was not asked"), (f"Why: {reason}.",))
+
+
+def _answer_title(step: Step, said: str) -> str:
+    say = step.say
+    changed = step.entry.action == AuditAction.ANSWER_CHANGED
+    if step.about_reader:
+        if changed:
+            return (
+                say("You changed your answer to yes")
+                if said == "yes"
+                else say("You changed your answer to no")
+            )
+        return say("You said yes") if said == "yes" else say("You said no")
+    if changed:
+        return f"{step.who()} changed their answer to {said}"
+    return f"{step.who()} said {said}"
 
 
 def answer_words(step: Step) -> EntryWords:
+    say, mine = step.say, step.about_reader
     answer = step.matches.answers.get(saved_id(step.entry))
-    said = _ANSWER.get(str(step.details.get("answer")), str(step.details.get("answer")))
-    mine = step.about_reader
-    if step.entry.action == AuditAction.ANSWER_CHANGED:
-        title = f"{step.who()} changed {'your' if mine else 'their'} answer to {said}"
-    else:
-        title = f"{step.who()} said {said}"
-    their, they = ("your", "You") if mine else ("their", "They")
+    said = str(step.details.get("answer"))
     channel = str(step.details.get("channel"))
-    recorder = step.record.staff_name(answer.recorded_by_id if answer else None) or "the QA Service"
+    recorder = step.record.staff_name(answer.recorded_by_id if answer else None) or say(
+        "the QA Service"
+    )
     # The support they had, as recorded with the answer ("with their advocate").
-    support = f" {step.details['support']}," if step.details.get("support") else ""
-    how = {
-        "link": f"Through {their} own email link.",
-        "in_person": f"In person,{support} recorded by {recorder}.",
-        "phone": f"By phone,{support} recorded by {recorder}.",
-    }.get(channel, f"Channel: {channel}.")
-    fingerprint = str(step.details.get("text_sha256", ""))[:_FINGERPRINT_SHOWN]
+    support = str(step.details.get("support") or "")
+    if channel == "link":
+        how = say("Through your own email link.") if mine else "Through their own email link."
+    elif channel in ("in_person", "phone") and support:
+        how = (
+            say(
+                "In person, %(support)s, recorded by %(recorder)s.",
+                support=support,
+                recorder=recorder,
+            )
+            if channel == "in_person"
+            else say(
+                "By phone, %(support)s, recorded by %(recorder)s.",
+                support=support,
+                recorder=recorder,
+            )
+        )
+    elif channel in ("in_person", "phone"):
+        how = (
+            say("In person, recorded by %(recorder)s.", recorder=recorder)
+            if channel == "in_person"
+            else say("By phone, recorded by %(recorder)s.", recorder=recorder)
+        )
+    else:
+        how = f"Channel: {channel}."
+    shown = {
+        "version": step.details.get("text_version"),
+        "fingerprint": str(step.details.get("text_sha256", ""))[:_FINGERPRINT_SHOWN],
+    }
     lines = [
         how,
-        f"{they} were shown version {step.details.get('text_version')} of the information "
-        f"(its SHA-256 fingerprint begins {fingerprint}).",
+        say(
+            "You were shown version %(version)s of the information (its SHA-256 fingerprint "
+            "begins %(fingerprint)s).",
+            **shown,
+        )
+        if mine
+        else "They were shown version {version} of the information (its SHA-256 fingerprint "
+        "begins {fingerprint}).".format(**shown),
     ]
     if answer is not None and answer.comment:
-        lines.append(f"{title_case(their)} comment: “{answer.comment}”")
-    return EntryWords(title_case(title), tuple(lines))
+        lines.append(
+            say("Your comment: “%(comment)s”", comment=answer.comment)
+            if mine
+            else f"Their comment: “{answer.comment}”"
+        )
+    return EntryWords(title_case(_answer_title(step, said)), tuple(lines))
 
 
 def ended_words(step: Step) -> EntryWords:
-    verb = "were" if step.about_reader else "was"
+    say, mine = step.say, step.about_reader
     if step.details.get("reason") == "removed":
-        why = "Removed from the family list by the QA Service, as added by mistake."
+        why = say("Removed from the family list by the QA Service, as added by mistake.")
+    elif mine:
+        why = say("The QA Service corrected your details: you no longer need to be asked.")
     else:
         why = "The QA Service corrected their details: they no longer need to be asked."
     kept = step.details.get("answer_kept")
-    lines: tuple[str, ...] = (why, "Their link stopped working.")
+    kept_word = {"yes": say("yes"), "no": say("no")}.get(str(kept), str(kept))
+    lines: tuple[str, ...] = (
+        say("Your link stopped working.") if mine else "Their link stopped working.",
+    )
     if kept:
-        lines += (f"What they had answered ({kept}) stays in the record but no longer counts.",)
-    return EntryWords(title_case(f"{step.who()} {verb} no longer asked"), lines, Mark.STOPPED)
+        lines += (
+            say(
+                "What you had answered (%(answer)s) stays in the record but no longer counts.",
+                answer=kept_word,
+            )
+            if mine
+            else f"What they had answered ({kept}) stays in the record but no longer counts.",
+        )
+    title = say("You were no longer asked") if mine else f"{step.who()} was no longer asked"
+    return EntryWords(title_case(title), (why, *lines), Mark.STOPPED)

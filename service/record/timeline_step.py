@@ -4,6 +4,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 
 from service.domain.audit_actions import AuditAction
+from service.languages import ENGLISH_WORDS, Words
 from service.record.load import RequestRecord, detail_id, entry_details
 from service.record.timeline_emails import Mark, delivery
 from service.store.ids import saved_id
@@ -56,6 +57,9 @@ class Step:
     member: FamilyMember | None
     reader_member_id: int | None
     matches: Matches
+    # The words of the reader's language (a family member's copy may be in Welsh; QA's is
+    # English): every sentence a family member can read is made with it.
+    say: Words = ENGLISH_WORDS
 
     @property
     def for_reader(self) -> bool:
@@ -73,22 +77,24 @@ class Step:
         return f"{self.member.name} ({self.member.relationship})"
 
     def by(self) -> str:
+        say = self.say
         kind, name = self.entry.actor_kind, self.record.staff_name(self.entry.actor_id)
         if kind == "qa":
-            return f"{name} (QA Service)" if name else "the QA Service"
+            return say("%(name)s (QA Service)", name=name) if name else say("the QA Service")
         if kind == "trainee":
-            return f"{name}, the trainee" if name else "the trainee"
+            return say("%(name)s, the trainee", name=name) if name else say("the trainee")
         if kind == "family":
-            return "the family member"
+            return say("the family member")
         if kind == "admin":
-            return f"{name}, an administrator" if name else "an administrator"
-        return "the service, automatically"
+            return say("%(name)s, an administrator", name=name) if name else say("an administrator")
+        return say("the service, automatically")
 
     def email_line(self) -> tuple[str, Mark]:
         sent = delivery(
             self.matches.emails.get(saved_id(self.entry)),
             to_reader=self.for_reader,
             person=self.member.name if self.member else None,
+            say=self.say,
         )
         return sent.sentence, sent.mark
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from service.domain.audit_actions import AuditAction
-from service.domain.times import format_moment
+from service.languages import ENGLISH_WORDS, N_, Words
 from service.record.load import RequestRecord, entry_details
 from service.record.timeline_emails import Mark
 from service.record.timeline_person_words import (
@@ -42,21 +42,24 @@ ABOUT_ONE_PERSON = frozenset(
 )
 
 
-def _moment(value: object) -> str:
+def _moment(step: Step, value: object) -> str:
     try:
-        return format_moment(datetime.fromisoformat(str(value)))
+        return step.say.moment(datetime.fromisoformat(str(value)), on=True)
     except ValueError:
         return str(value)
 
 
 def _asked(step: Step) -> EntryWords:
-    request = step.record.row.request
+    say, request = step.say, step.record.row.request
     return EntryWords(
-        f"{step.record.row.trainee.name} asked to observe",
+        say("%(observer)s asked to observe", observer=step.record.row.trainee.name),
         (
             f"{request.role}, {request.organisation}.",
-            "They promised to keep what they see and hear confidential (statement version "
-            f"{step.details.get('confidentiality_statement_version', '?')}).",
+            say(
+                "They promised to keep what they see and hear confidential (statement version "
+                "%(version)s).",
+                version=step.details.get("confidentiality_statement_version", "?"),
+            ),
         ),
     )
 
@@ -80,9 +83,11 @@ def _undeliverable(step: Step) -> EntryWords:
 def _simple(
     title: str, reader_title: str | None = None, mark: Mark = Mark.DONE
 ) -> Callable[[Step], EntryWords]:
+    """A step said in one sentence; "%(by)s" in it names who did it."""
+
     def words(step: Step) -> EntryWords:
         shown = reader_title if step.for_reader and reader_title else title
-        return EntryWords(shown.format(by=step.by()), (), mark)
+        return EntryWords(step.say(shown, by=step.by()), (), mark)
 
     return words
 
@@ -91,12 +96,17 @@ def _declined(step: Step) -> EntryWords:
     lines: tuple[str, ...] = (
         () if step.for_reader else (f"Reason given to the trainee: {step.details.get('reason')}",)
     )
-    return EntryWords(f"Declined by {step.by()}", lines, Mark.STOPPED)
+    return EntryWords(step.say("Declined by %(by)s", by=step.by()), lines, Mark.STOPPED)
 
 
 def _rescheduled(step: Step) -> EntryWords:
-    moved = f"From {_moment(step.details.get('from'))} to {_moment(step.details.get('to'))}."
-    return EntryWords(f"The conference was moved by {step.by()}", (moved,))
+    say = step.say
+    moved = say(
+        "From %(before)s to %(after)s.",
+        before=_moment(step, step.details.get("from")),
+        after=_moment(step, step.details.get("to")),
+    )
+    return EntryWords(say("The conference was moved by %(by)s", by=step.by()), (moved,))
 
 
 def _chair_missing(step: Step) -> EntryWords:
@@ -109,21 +119,28 @@ def _chair_missing(step: Step) -> EntryWords:
 
 
 def _conference_cancelled(step: Step) -> EntryWords:
+    say = step.say
     if step.entry.request_id is None:
-        return EntryWords(f"The conference was cancelled by {step.by()}", (), Mark.STOPPED)
-    return EntryWords("The request closed because the conference was cancelled", (), Mark.STOPPED)
+        return EntryWords(
+            say("The conference was cancelled by %(by)s", by=step.by()), (), Mark.STOPPED
+        )
+    return EntryWords(
+        say("The request closed because the conference was cancelled"), (), Mark.STOPPED
+    )
 
 
 def _exported(step: Step) -> EntryWords:
     if step.details.get("form") != "family_member":
         return EntryWords(f"A full copy of the record was made by {step.by()}")
+    if step.about_reader:
+        return EntryWords(step.say("A copy of the record was made for you by %(by)s", by=step.by()))
     return EntryWords(title_case(f"A copy of the record was made for {step.who()} by {step.by()}"))
 
 
 _WORDS: dict[str, Callable[[Step], EntryWords]] = {
     AuditAction.ASKED_TO_OBSERVE: _asked,
     AuditAction.APPROVE: _simple(
-        "Approved by {by}: the family is asked", "The QA Service agreed to ask the family"
+        "Approved by %(by)s: the family is asked", N_("The QA Service agreed to ask the family")
     ),
     AuditAction.DECLINE: _declined,
     AuditAction.FAMILY_MEMBER_NOT_ASKED: not_asked_words,
@@ -134,29 +151,31 @@ _WORDS: dict[str, Callable[[Step], EntryWords]] = {
     AuditAction.ANSWER_GIVEN: answer_words,
     AuditAction.ANSWER_CHANGED: answer_words,
     AuditAction.EVERYONE_AGREED: _simple(
-        "Everyone asked agreed: the observation goes ahead", "The observation was arranged"
+        "Everyone asked agreed: the observation goes ahead", N_("The observation was arranged")
     ),
     # A family member's copy never says why it stopped: that would tell them what others said.
     AuditAction.SOMEONE_REFUSED: _simple(
-        "Not going ahead: someone said no", "The observation is not going ahead", Mark.STOPPED
+        "Not going ahead: someone said no", N_("The observation is not going ahead"), Mark.STOPPED
     ),
     AuditAction.DEADLINE_PASSED: _simple(
         "Closed at the deadline: not everyone had answered",
-        "The request closed without the observation going ahead",
+        N_("The request closed without the observation going ahead"),
         Mark.STOPPED,
     ),
-    AuditAction.WITHDRAW: _simple("Withdrawn by {by}", "The request was withdrawn", Mark.STOPPED),
+    AuditAction.WITHDRAW: _simple(
+        "Withdrawn by %(by)s", N_("The request was withdrawn"), Mark.STOPPED
+    ),
     AuditAction.FAMILY_TOLD_OF_MOVE: invitation_words,
     AuditAction.INVITATION_ENDED: ended_words,
     AuditAction.NEW_PERSON_TO_ASK: _simple(
-        "Asking the family again: someone who must be asked was added (by {by})",
-        "The family is being asked again",
+        "Asking the family again: someone who must be asked was added (by %(by)s)",
+        N_("The family is being asked again"),
         Mark.CURRENT,
     ),
     # Like "someone_refused": a family member's copy never says why it stopped.
     AuditAction.FAMILY_SAID_NO_ELSEWHERE: _simple(
         "Not going ahead: someone in the family said no to an observer at this conference",
-        "The observation is not going ahead",
+        N_("The observation is not going ahead"),
         Mark.STOPPED,
     ),
     AuditAction.CONFERENCE_CLOSED_AFTER_NO: _simple(
@@ -167,10 +186,12 @@ _WORDS: dict[str, Callable[[Step], EntryWords]] = {
     AuditAction.CONFERENCE_CANCELLED: _conference_cancelled,
     AuditAction.CONFERENCE_RESCHEDULED: _rescheduled,
     AuditAction.CHAIR_CONFIRMED_OBSERVED: _simple(
-        "Chair's check: the family agreed again, and the trainee observed (recorded by {by})"
+        N_("Chair's check: the family agreed again, and the trainee observed (recorded by %(by)s)")
     ),
     AuditAction.CHAIR_FAMILY_WITHDREW: _simple(
-        "Chair's check: the family withdrew at the start (recorded by {by})", None, Mark.STOPPED
+        N_("Chair's check: the family withdrew at the start (recorded by %(by)s)"),
+        None,
+        Mark.STOPPED,
     ),
     AuditAction.CHAIR_CHECK_MISSING: _chair_missing,
     AuditAction.RECORD_EXPORTED: _exported,
@@ -187,7 +208,12 @@ _FOR_QA_ONLY = frozenset(
 
 
 def describe_entry(
-    record: RequestRecord, entry: AuditEntry, *, matches: Matches, reader_member_id: int | None
+    record: RequestRecord,
+    entry: AuditEntry,
+    *,
+    matches: Matches,
+    reader_member_id: int | None,
+    say: Words = ENGLISH_WORDS,
 ) -> EntryWords | None:
     """The step in words, or None when a family member's copy leaves it out."""
     step = Step(
@@ -197,6 +223,7 @@ def describe_entry(
         record.member_of_entry(entry),
         reader_member_id,
         matches,
+        say,
     )
     words = _WORDS.get(entry.action)
     if step.for_reader and (

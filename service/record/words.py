@@ -3,6 +3,7 @@
 from notifications.outbox import DeliveryStatus
 from service.domain.conferences import ChairCheck
 from service.domain.states import RequestStatus
+from service.languages import ENGLISH_WORDS, N_, Words
 from service.record.load import RequestRecord
 from service.store.record_queries import EmailState
 
@@ -27,20 +28,30 @@ _FOR_QA: dict[RequestStatus, str] = {
 # A family member's copy never says why an observation stopped when the reason would tell them
 # what someone else in the family answered, or that they did not answer.
 _FOR_READER: dict[RequestStatus, str] = {
-    S.SUBMITTED: "The QA Service has not yet decided whether to ask the family.",
-    S.DECLINED: "The QA Service decided not to go ahead with the request, so nobody was asked.",
-    S.SEEKING_CONSENT: "Answers are still being collected. Nothing is decided yet.",
-    S.CONFIRMED: (
+    S.SUBMITTED: N_("The QA Service has not yet decided whether to ask the family."),
+    S.DECLINED: N_("The QA Service decided not to go ahead with the request, so nobody was asked."),
+    S.SEEKING_CONSENT: N_("Answers are still being collected. Nothing is decided yet."),
+    S.CONFIRMED: N_(
         "The observation is arranged. The chair of the conference asks again at the start, "
         "and anyone can still say no then."
     ),
-    S.NOT_GOING_AHEAD: "The observation did not go ahead.",
-    S.LAPSED: "The observation did not go ahead.",
-    S.WITHDRAWN: "The request was withdrawn, so the observation did not happen.",
-    S.CANCELLED: "The conference was cancelled, so the observation did not happen.",
-    S.COMPLETED: "The trainee observed the conference.",
+    S.NOT_GOING_AHEAD: N_("The observation did not go ahead."),
+    S.LAPSED: N_("The observation did not go ahead."),
+    S.WITHDRAWN: N_("The request was withdrawn, so the observation did not happen."),
+    S.CANCELLED: N_("The conference was cancelled, so the observation did not happen."),
+    S.COMPLETED: N_("The trainee observed the conference."),
 }
-_FAMILY_WITHDREW = "At the start of the conference, the family said no, so it did not go ahead."
+_FAMILY_WITHDREW = N_("At the start of the conference, the family said no, so it did not go ahead.")
+
+# Why someone was not asked, as the domain's rules say it (service/domain/consent.py): listed
+# here so a family member's copy can give the reason in their language.
+NO_REASON_RECORDED = N_("no reason was recorded")
+NOT_ASKED_REASONS = (
+    N_("an adult without parental responsibility"),
+    N_("not judged to have sufficient understanding to decide"),
+    N_("nobody has yet judged whether they have sufficient understanding to decide"),
+    NO_REASON_RECORDED,
+)
 
 _TEMPLATES = {
     "family_invitation": "Invitation to the family member",
@@ -67,13 +78,14 @@ _STATES = {
 }
 
 
-def outcome_sentence(record: RequestRecord, *, for_reader: bool) -> str:
-    """How the request stands or ended, in one or two sentences."""
+def outcome_sentence(record: RequestRecord, *, for_reader: bool, say: Words = ENGLISH_WORDS) -> str:
+    """How the request stands or ended, in one or two sentences (a family member's in their
+    language)."""
     request = record.row.request
     status = RequestStatus(request.status)
     if status is S.NOT_GOING_AHEAD and request.chair_check == ChairCheck.FAMILY_WITHDREW.value:
-        return _FAMILY_WITHDREW
-    return (_FOR_READER if for_reader else _FOR_QA)[status]
+        return say(_FAMILY_WITHDREW)
+    return say(_FOR_READER[status]) if for_reader else _FOR_QA[status]
 
 
 def email_words(email: EmailState) -> tuple[str, str]:

@@ -209,10 +209,29 @@ async def test_a_welsh_answerers_own_copy_shows_again_the_welsh_words_they_read(
     )
     assert sent.status_code == 303, sent.text
     await sign_in(client, world.qa_email)
+    record_page = await client.get(f"/qa/requests/{request_id}")
+    assert f"/record/family/{member_id}?lang=cy" in record_page.text
+    # They answered in Welsh, so their copy is written in Welsh, dates and timeline included.
     copy = await client.get(f"/qa/requests/{request_id}/record/family/{member_id}")
     assert copy.status_code == 200
-    assert "exactly as you saw it" in copy.text
-    assert "Pwy sy&#39;n gofyn" in copy.text or "Pwy sy'n gofyn" in copy.text
+    welsh = html.unescape(copy.text)
+    assert _lang(copy) == "cy"
+    assert "Eich cofnod: cais i arsylwi cynhadledd amddiffyn plant" in welsh
+    assert "yn union fel y gwelsoch chi ef" in welsh
+    assert "Pwy sy'n gofyn" in welsh  # the information, in the Welsh they read
+    assert "Dywedoch chi na" in welsh  # the timeline
+    assert "Gofynnwyd i chi drwy e-bost" in welsh
+    assert "Rhagfyr" in welsh or "Ionawr" in welsh
+    for english in ("Your record", "What happened", "You said no", "You were asked by email"):
+        assert english not in welsh, english
+    # QA can still make it in English; it shows again the Welsh words they read.
+    english_copy = await client.get(f"/qa/requests/{request_id}/record/family/{member_id}?lang=en")
+    assert _lang(english_copy) == "en"
+    assert "exactly as you saw it" in english_copy.text
+    assert "Pwy sy&#39;n gofyn" in english_copy.text or "Pwy sy'n gofyn" in english_copy.text
+    assert (
+        await client.get(f"/qa/requests/{request_id}/record/family/{member_id}?lang=fr")
+    ).status_code == 422
 
 
 async def test_outside_wales_a_person_not_yet_known_is_written_to_in_english_only(

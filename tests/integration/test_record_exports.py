@@ -117,7 +117,7 @@ async def test_a_family_members_copy_shows_the_text_they_saw_and_its_fingerprint
     assert first is not None
     html = (await client.get(family_copy(request_id, world.family_ids[0]))).text
     assert first.text_sha256 in html
-    assert f"Version {first.text_version} (en)" in html
+    assert f"Version {first.text_version} (English)" in html
     assert "its fingerprint matches the one kept with your answer" in html
     assert "Why they want to watch" in html
 

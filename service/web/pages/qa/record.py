@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from service.languages import parse_language
 from service.record.audit_watch import AuditChainWatch, ChainState
 from service.record.export import export_family_member_record, export_full_record
 from service.web.deps import NowDep, PageQaDep, SettingsDep, WriteSessionDep
@@ -84,8 +85,10 @@ async def family_member_record(
     now: NowDep,
     chain: AuditChainDep,
     as_pdf: PdfDep,
+    lang: Literal["en", "cy"] | None = None,
 ) -> Response:
-    """One family member's own record of a request, for a subject access request."""
+    """One family member's own record of a request, for a subject access request: in their
+    language unless `?lang=` asks for English or Welsh."""
     export = await export_family_member_record(
         session,
         settings=settings,
@@ -93,12 +96,14 @@ async def family_member_record(
         qa_user_id=user.id,
         request_id=request_id,
         family_member_id=family_member_id,
+        language=parse_language(lang),
     )
     return await record_document(
         request,
         "exports/record_family.html",
         filename=f"record-of-request-{request_id}-for-family-member-{family_member_id}",
         as_pdf=as_pdf,
+        language=export.language,
         export=export,
         chain=chain,
         # Composed by the record's read model from a template that escapes what it is given.

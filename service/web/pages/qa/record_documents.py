@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from service.languages import Language
 from service.settings import TEMPLATE_DIR, Settings
 from service.web.http.app_state import templates_in
 from service.web.pages.qa.record_pdf import html_to_pdf
@@ -28,13 +29,20 @@ def _styles() -> tuple[Markup, str]:
 
 
 async def record_document(
-    request: Request, template: str, *, filename: str, as_pdf: bool, **context: object
+    request: Request,
+    template: str,
+    *,
+    filename: str,
+    as_pdf: bool,
+    language: Language = Language.ENGLISH,
+    **context: object,
 ) -> Response:
-    """Render a record as an HTML file to download, or as a PDF when asked and possible."""
+    """Render a record as an HTML file to download, or as a PDF when asked and possible; a
+    family member's copy may be in Welsh."""
     styles, style_source = _styles()
     settings: Settings = request.app.state.settings
     html: str = (
-        templates_in(request)
+        templates_in(request, language)
         .env.get_template(template)
         .render(
             styles=styles,

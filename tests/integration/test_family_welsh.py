@@ -15,6 +15,8 @@ from service.store.tables import ConsentAnswer, FamilyMember
 from service.usecases.steps.information_text import TEXT_VERSIONS_BY_LANGUAGE
 from tests.integration.consent_promise.helpers import emails_to
 from tests.integration.test_qa_conference_pages import add_member, empty_conference
+from tests.integration.test_qa_pages import a_request, signed_in_staff
+from tests.integration.test_qa_request_pages import act, invitations
 from tests.support.consent import approved_request, consent_paths, information_sha256
 from tests.support.scenario import build_world
 from tests.support.web import api_token, csrf_from, sign_in
@@ -252,3 +254,30 @@ async def test_outside_wales_a_person_not_yet_known_is_written_to_in_english_onl
     assert unknown.subject == "Can a trainee sit in on the Child Protection Conference?"
     assert "Annwyl" not in (unknown.body_text or "")
     assert "Saesneg isod" not in (unknown.body_text or "")
+
+
+async def test_an_answer_given_in_person_is_recorded_against_the_welsh_for_a_welsh_speaker(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    await signed_in_staff(client, database)
+    request_id, _ = await a_request(
+        database,
+        family=[{"name": "Gwen Parri", "contact_by_email": False, "preferred_language": "cy"}],
+    )
+    assert (await act(client, request_id, "approve")).status_code == 303
+    (invitation,) = await invitations(database, request_id)
+    recorded = await act(
+        client,
+        request_id,
+        "answers",
+        invitation_id=str(invitation.id),
+        answer="yes",
+        channel="in_person",
+    )
+    assert recorded.status_code == 303, recorded.text
+    async with database.read_session() as session:
+        stored = (await session.scalars(select(ConsentAnswer))).one()
+    assert (stored.language, stored.text_version) == (
+        "cy",
+        TEXT_VERSIONS_BY_LANGUAGE[(Wording.ADULT, Language.WELSH)],
+    )

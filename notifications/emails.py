@@ -153,7 +153,11 @@ class EmailRenderer:
                     "html": Markup(body),  # noqa: S704 - escaped by its own template
                 }
             )
-        together = {"passages": parts, "email_language": passages[0].language}
+        together = {
+            "passages": parts,
+            "email_language": passages[0].language,
+            "large_print": bool(passages[0].context.get("large_print")),
+        }
         subject = " / ".join(str(part["subject"]) for part in parts)
         return RenderedEmail(
             subject=subject,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
+from service.domain.communication import CommunicationNeed, needs_from_storage
 from service.domain.consent import Wording
 from service.domain.errors import NotFound
 from service.domain.states import Actor
@@ -84,6 +85,8 @@ class RecordExport:
     reader: PersonRecord | None = None
     # The language the copy is written in: a family member's may be Welsh; QA's is English.
     language: Language = Language.ENGLISH
+    # A family member who needs large print gets their copy in larger type.
+    large_print: bool = False
     # The information the reader answered, composed again, only while it is exactly what they
     # saw: after a change (the conference moved, the wording was revised) the version and
     # fingerprint in their answers stand alone.
@@ -251,6 +254,7 @@ async def export_family_member_record(
         reader=reader,
         text_reader_saw=_text_reader_saw(settings, record, reader),
         language=written_in,
+        large_print=CommunicationNeed.LARGE_PRINT in needs_from_storage(member.communication_needs),
     )
     await _note_export(
         session, now=now, qa_user_id=qa_user_id, record=record, family_member_id=family_member_id

@@ -264,7 +264,7 @@ async def _send_receipt(
         settings=settings,
         now=now,
         template=EmailTemplate.FAMILY_ANSWER_RECEIPT,
-        to_address=member.email,
+        member=member,
         request_id=invitation.request_id,
         # The receipt comes in the language the person read and answered in.
         languages=(Language(language),),

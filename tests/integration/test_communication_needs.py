@@ -11,12 +11,13 @@ from sqlalchemy import select
 from notifications.outbox import OutboxMessage
 from service.store.database import Database
 from service.store.tables import ConsentAnswer, ConsentInvitation, FamilyMember
+from tests.integration.consent_promise.helpers import emails_to
 from tests.integration.test_qa_conference_pages import empty_conference, family_form
 from tests.integration.test_qa_pages import a_request, signed_in_staff, snapshot, status_of
 from tests.integration.test_qa_request_pages import act, invitations
 from tests.support.consent import approved_request
 from tests.support.scenario import build_world
-from tests.support.web import api_token, csrf_from
+from tests.support.web import api_token, csrf_from, sign_in
 
 
 def _words(page: httpx.Response) -> str:
@@ -202,3 +203,27 @@ async def test_a_need_for_an_advocate_moves_someone_already_emailed_to_being_ask
             )
         ).one()
     assert invitation.ask_in_person
+
+
+async def test_large_print_means_larger_type_in_emails_and_in_their_copy_of_the_record(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    qa = {"Authorization": f"Bearer {await api_token(client, world.qa_email)}"}
+    mother, father = world.family_ids[0], world.family_ids[1]
+    saved = await client.patch(
+        f"/api/v1/family-members/{mother}",
+        json={"communication_needs": ["large_print"]},
+        headers=qa,
+    )
+    assert saved.status_code == 200, saved.text
+    request_id = await approved_request(client, world)
+    (large,) = await emails_to(database, world.family_emails[0], "family_invitation")
+    (usual,) = await emails_to(database, world.family_emails[1], "family_invitation")
+    assert "font-size: 24px" in (large.body_html or "")
+    assert "font-size: 17px" in (usual.body_html or "")
+    await sign_in(client, world.qa_email)
+    copy = await client.get(f"/qa/requests/{request_id}/record/family/{mother}")
+    assert '<html lang="en" class="large-print">' in copy.text
+    other = await client.get(f"/qa/requests/{request_id}/record/family/{father}")
+    assert '<html lang="en">' in other.text

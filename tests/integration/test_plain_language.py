@@ -239,7 +239,7 @@ async def test_the_pages_after_someone_says_no_read_plainly(
     check_plainly_written(
         {
             "you said no": ("both", page_text(said_no.text)),
-            "request no longer active": ("both", page_text(inactive.text)),
+            "request has ended": ("both", page_text(inactive.text)),
         }
     )
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.emails import EmailTemplate, Passage
 from notifications.outbox import RecipientRole, enqueue
+from service.domain.communication import CommunicationNeed, needs_from_storage
 from service.domain.consent import Wording
 from service.languages import Language, languages_to_write, moment_in, parse_language
 from service.links import consent_url
@@ -54,15 +55,21 @@ async def send_family_email(
     settings: Settings,
     now: datetime,
     template: EmailTemplate,
-    to_address: str,
+    member: FamilyMember,
     request_id: int,
     languages: tuple[Language, ...],
     context: Callable[[Language], dict[str, object]],
 ) -> None:
-    """Email a family member in their language, or in each of `languages` in turn; `context`
-    gives one language's values (its dates are written in that language)."""
+    """Email a family member in their language, or in each of `languages` in turn, in larger
+    type if they need large print; `context` gives one language's values (its dates are written
+    in that language)."""
+    assert member.email
+    large_print = CommunicationNeed.LARGE_PRINT in needs_from_storage(member.communication_needs)
     passages = [
-        Passage(language.value, {**qa_contact(settings, language), **context(language)})
+        Passage(
+            language.value,
+            {**qa_contact(settings, language), **context(language), "large_print": large_print},
+        )
         for language in languages
     ]
     await enqueue(
@@ -70,7 +77,7 @@ async def send_family_email(
         now=now,
         template=template,
         recipient_role=RecipientRole.FAMILY,
-        to_address=to_address,
+        to_address=member.email,
         email=email_renderer().render_together(template, passages),
         request_id=request_id,
     )
@@ -116,7 +123,7 @@ async def send_family_link(
         settings=settings,
         now=now,
         template=template,
-        to_address=member.email,
+        member=member,
         request_id=saved_id(request),
         languages=family_languages(settings, member),
         context=in_language,

@@ -56,7 +56,7 @@ async def tell_family_conference_moved(
             settings=settings,
             now=now,
             template=EmailTemplate.FAMILY_CONFERENCE_MOVED,
-            to_address=member.email,
+            member=member,
             request_id=saved_id(request),
             languages=family_languages(settings, member),
             context=partial(

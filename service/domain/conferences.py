@@ -50,19 +50,13 @@ def check_family_member(
     is_child: bool,
     date_of_birth: date | None,
     today: date,
-    email: str | None,
-    contact_by_email: bool,
     sufficient_understanding: bool | None,
     understanding_judged_by: str | None,
 ) -> None:
-    """Refuse a family member record that could not be acted on safely."""
+    """Refuse a family member record that could not be acted on safely (how they are reached
+    is checked by `service.domain.contact`)."""
     if date_of_birth is not None and date_of_birth > today:
         raise InvalidInput("The date of birth must be in the past.", field="date_of_birth")
-    if contact_by_email and not email:
-        raise InvalidInput(
-            "Enter an email address, or say that this person must not be contacted by email.",
-            field="email",
-        )
     if is_child and sufficient_understanding and not (understanding_judged_by or "").strip():
         raise InvalidInput(
             "Say who judged that the child has sufficient understanding to decide.",

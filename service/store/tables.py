@@ -114,6 +114,11 @@ class FamilyMember(SQLModel, table=True):
     contact_by_email: bool = True
     # "en" or "cy"; None while nobody knows. Their pages and messages come in it.
     preferred_language: str | None = Field(default=None, max_length=2)
+    # How they are reached: email, sms, letter or in_person (contact_by_email mirrors 'email').
+    contact_channel: str = Field(default="email", max_length=20)
+    mobile_number: str | None = Field(default=None, max_length=20)
+    address_lines: str | None = Field(default=None, sa_type=Text)
+    postcode: str | None = Field(default=None, max_length=10)
     # Any of easy_read, large_print, interpreter, bsl, advocate, comma-separated ('' for none).
     communication_needs: str = Field(default="", max_length=100)
     interpreter_language: str | None = Field(default=None, max_length=100)

@@ -11,10 +11,18 @@ from service.domain.communication import (
     stored_needs,
 )
 from service.domain.conferences import check_family_member
+from service.domain.contact import (
+    ContactChannel,
+    channel_from_email_flag,
+    check_contact_details,
+    checked_address_lines,
+    checked_postcode,
+)
 from service.domain.errors import InvalidInput
 from service.domain.staff import normalise_email
 from service.domain.times import london_day
 from service.languages import Language, parse_language
+from service.phone_numbers import uk_mobile_number
 from service.store.tables import FamilyMember
 
 T = TypeVar("T")
@@ -39,6 +47,11 @@ class FamilyMemberDetails:
     # interpreter, the language they speak.
     communication_needs: str = ""
     interpreter_language: str | None = None
+    # How they are reached; when not given, `contact_by_email` says: email, or in person.
+    contact_channel: ContactChannel | None = None
+    mobile_number: str | None = None
+    address_lines: str | None = None
+    postcode: str | None = None
 
 
 def checked_details(details: FamilyMemberDetails, *, now: datetime) -> FamilyMemberDetails:
@@ -53,10 +66,19 @@ def checked_details(details: FamilyMemberDetails, *, now: datetime) -> FamilyMem
         is_child=details.is_child,
         date_of_birth=details.date_of_birth,
         today=london_day(now),
-        email=address,
-        contact_by_email=details.contact_by_email,
         sufficient_understanding=details.sufficient_understanding,
         understanding_judged_by=details.understanding_judged_by,
+    )
+    channel = (
+        ContactChannel(details.contact_channel)
+        if details.contact_channel
+        else channel_from_email_flag(details.contact_by_email)
+    )
+    mobile = uk_mobile_number(details.mobile_number)
+    lines = checked_address_lines(details.address_lines)
+    postcode = checked_postcode(details.postcode)
+    check_contact_details(
+        channel, email=address, mobile_number=mobile, address_lines=lines, postcode=postcode
     )
     needs = parse_needs(part for part in details.communication_needs.split(",") if part.strip())
     return FamilyMemberDetails(
@@ -68,10 +90,14 @@ def checked_details(details: FamilyMemberDetails, *, now: datetime) -> FamilyMem
         has_parental_responsibility=details.has_parental_responsibility,
         sufficient_understanding=details.sufficient_understanding if details.is_child else None,
         understanding_judged_by=(details.understanding_judged_by or "").strip() or None,
-        contact_by_email=details.contact_by_email,
+        contact_by_email=channel is ContactChannel.EMAIL,
         preferred_language=_language(details.preferred_language),
         communication_needs=stored_needs(needs),
         interpreter_language=checked_interpreter_language(needs, details.interpreter_language),
+        contact_channel=channel,
+        mobile_number=mobile,
+        address_lines=lines,
+        postcode=postcode,
     )
 
 
@@ -115,7 +141,28 @@ def merged_details(
         interpreter_language=_given(
             changes, "interpreter_language", details.interpreter_language, optional_text
         ),
+        contact_channel=_channel(changes, details.contact_channel),
+        mobile_number=_given(changes, "mobile_number", details.mobile_number, optional_text),
+        address_lines=_given(changes, "address_lines", details.address_lines, optional_text),
+        postcode=_given(changes, "postcode", details.postcode, optional_text),
     )
+
+
+def _channel(changes: Mapping[str, object], current: ContactChannel | None) -> ContactChannel:
+    """The channel after a correction: as given; else as the older `contact_by_email` flag
+    says when only that is given; else unchanged."""
+    given = changes.get("contact_channel")
+    if given is not None:
+        try:
+            return ContactChannel(str(given))
+        except ValueError:
+            raise InvalidInput(
+                "Choose email, text message, letter or in person.", field="contact_channel"
+            ) from None
+    flag = changes.get("contact_by_email")
+    if isinstance(flag, bool):
+        return channel_from_email_flag(flag)
+    return current or ContactChannel.IN_PERSON
 
 
 def _language(value: str | None) -> Language | None:
@@ -159,4 +206,8 @@ def details_of(member: FamilyMember) -> FamilyMemberDetails:
         preferred_language=parse_language(member.preferred_language),
         communication_needs=member.communication_needs,
         interpreter_language=member.interpreter_language,
+        contact_channel=ContactChannel(member.contact_channel),
+        mobile_number=member.mobile_number,
+        address_lines=member.address_lines,
+        postcode=member.postcode,
     )

@@ -32,6 +32,7 @@ _VALUES_KEPT = (
     "contact_by_email",
     "preferred_language",
     "communication_needs",
+    "contact_channel",
 )
 
 

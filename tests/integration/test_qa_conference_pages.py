@@ -235,7 +235,7 @@ async def test_adding_a_child_records_the_judgement_and_safe_contact(
     conference_id = await empty_conference(database)
     form_page = await client.get(f"/qa/conferences/{conference_id}/family-members/new")
     assert "age alone never decides" in form_page.text
-    assert "if someone else may read their email" in form_page.text
+    assert "if someone else may read their messages or post" in form_page.text
     response = await add_member(client, conference_id)
     assert response.status_code == 303
     assert response.headers["location"] == f"/qa/conferences/{conference_id}?done=member_added"

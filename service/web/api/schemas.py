@@ -1,7 +1,7 @@
 """JSON bodies of the API, kept apart from the `table=True` models."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
@@ -82,6 +82,11 @@ CommunicationNeedName = Literal["easy_read", "large_print", "interpreter", "bsl"
 CommunicationNeeds = list[CommunicationNeedName]
 
 
+ContactChannelName = Literal["email", "sms", "letter", "in_person"]
+AddressLines = Annotated[str, Field(max_length=300)]
+Postcode = Annotated[str, Field(max_length=10)]
+
+
 class FamilyMemberIn(ApiModel):
     name: ShortText
     relationship: ShortText
@@ -97,6 +102,12 @@ class FamilyMemberIn(ApiModel):
     communication_needs: CommunicationNeeds = Field(default_factory=list, max_length=5)
     # Required with "interpreter": the language they speak.
     interpreter_language: ShortText | None = None
+    # How they are sent their link; when left out, contact_by_email says (email or in person).
+    contact_channel: ContactChannelName | None = None
+    # A UK mobile, for "sms"; the address lines (one a line) and postcode, for "letter".
+    mobile_number: ShortText | None = None
+    address_lines: AddressLines | None = None
+    postcode: Postcode | None = None
 
 
 class FamilyMemberPatchIn(ApiModel):
@@ -114,6 +125,10 @@ class FamilyMemberPatchIn(ApiModel):
     preferred_language: Literal["en", "cy"] | None = None
     communication_needs: CommunicationNeeds | None = Field(default=None, max_length=5)
     interpreter_language: ShortText | None = None
+    contact_channel: ContactChannelName | None = None
+    mobile_number: ShortText | None = None
+    address_lines: AddressLines | None = None
+    postcode: Postcode | None = None
 
 
 class FamilyMemberOut(BaseModel):
@@ -131,6 +146,10 @@ class FamilyMemberOut(BaseModel):
     preferred_language: Literal["en", "cy"] | None
     communication_needs: CommunicationNeeds
     interpreter_language: str | None
+    contact_channel: ContactChannelName
+    mobile_number: str | None
+    address_lines: str | None
+    postcode: str | None
 
     @field_validator("communication_needs", mode="before")
     @classmethod

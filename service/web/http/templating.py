@@ -14,6 +14,7 @@ from jinja2 import (
 from service.domain.communication import needs_from_storage, needs_in_words, support_in_words
 from service.domain.times import format_day, format_moment, london_day
 from service.languages import Language, day_in, moment_in, page_environment
+from service.phone_numbers import shown_mobile_number
 from service.settings import TEMPLATE_DIR
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -66,4 +67,5 @@ def make_templates(
     env.filters["london_date"] = lambda value: day_in(language, value)
     env.filters["needs_words"] = needs_words
     env.filters["support_words"] = support_words
+    env.filters["mobile_number"] = shown_mobile_number
     return Jinja2Templates(env=env)

@@ -7,6 +7,7 @@ import pytest
 from service.domain.answers import check_answer_before_deadline
 from service.domain.conferences import check_duration, check_family_member, parse_kind
 from service.domain.consent import Answer
+from service.domain.contact import ContactChannel, check_contact_details
 from service.domain.errors import ConsentClosed, InvalidConferenceTime, InvalidInput
 from service.domain.observers import check_conference_time
 from service.domain.reminders import reminder_due, reminder_time
@@ -62,17 +63,20 @@ def test_conference_kinds_and_lengths() -> None:
     check_duration(90)
 
 
-def test_a_family_member_to_be_emailed_needs_an_address() -> None:
-    with pytest.raises(InvalidInput, match="must not be contacted by email"):
-        check_family_member(
-            is_child=False,
-            date_of_birth=None,
-            today=date(2026, 11, 23),
-            email=None,
-            contact_by_email=True,
-            sufficient_understanding=None,
-            understanding_judged_by=None,
-        )
+def test_each_way_of_reaching_someone_needs_its_details() -> None:
+    none = {"email": None, "mobile_number": None, "address_lines": None, "postcode": None}
+    for channel, field in (
+        (ContactChannel.EMAIL, "email"),
+        (ContactChannel.SMS, "mobile_number"),
+        (ContactChannel.LETTER, "address_lines"),
+    ):
+        with pytest.raises(InvalidInput, match="choose another way") as refused:
+            check_contact_details(channel, **none)
+        assert refused.value.field == field
+    with pytest.raises(InvalidInput) as no_postcode:
+        check_contact_details(ContactChannel.LETTER, **(none | {"address_lines": "1 High St"}))
+    assert no_postcode.value.field == "postcode"
+    check_contact_details(ContactChannel.IN_PERSON, **none)
 
 
 def test_a_judgement_of_understanding_names_who_made_it() -> None:
@@ -81,8 +85,6 @@ def test_a_judgement_of_understanding_names_who_made_it() -> None:
             is_child=True,
             date_of_birth=date(2013, 1, 1),
             today=date(2026, 11, 23),
-            email="c@x.example",
-            contact_by_email=True,
             sufficient_understanding=True,
             understanding_judged_by=" ",
         )
@@ -94,8 +96,6 @@ def test_a_birth_date_in_the_future_is_refused() -> None:
             is_child=True,
             date_of_birth=date(2027, 1, 1),
             today=date(2026, 11, 23),
-            email=None,
-            contact_by_email=False,
             sufficient_understanding=None,
             understanding_judged_by=None,
         )

@@ -1,18 +1,14 @@
 """QA's pages for the family members whose views are sought: add, correct, remove."""
 
 from dataclasses import asdict
-from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import FormData
 
 from service.domain.errors import DomainError, NotAllowed, NotFound
-from service.languages import parse_language
 from service.store.loading import load_conference
 from service.store.tables import Conference, FamilyMember
-from service.usecases.family_member_details import FamilyMemberDetails
 from service.usecases.family_members import (
     add_family_member,
     remove_family_member,
@@ -28,7 +24,7 @@ from service.web.deps import (
 )
 from service.web.http.errors import status_for
 from service.web.http.fields import IdPath
-from service.web.http.forms import NO_FIELD, FieldError, error_context, parse_form
+from service.web.http.forms import NO_FIELD, FieldError, error_context
 from service.web.http.rendering import render_page
 from service.web.pages.qa.common import (
     domain_field_error,
@@ -36,14 +32,10 @@ from service.web.pages.qa.common import (
     raw_values,
     sort_errors,
 )
+from service.web.pages.qa.family_form import read_family_form, values_of
 from service.web.pages.qa.forms import (
     FAMILY_FIELDS,
     FAMILY_INPUTS,
-    FAMILY_MESSAGES,
-    FamilyMemberForm,
-    missing_child_judgement,
-    parse_date,
-    understanding,
 )
 
 router = APIRouter(prefix="/qa", include_in_schema=False)
@@ -85,56 +77,6 @@ def _family_form(
     )
 
 
-def _values_of(member: FamilyMember) -> dict[str, str]:
-    """The form's boxes filled in with what is recorded."""
-    born = member.date_of_birth
-    judged = member.sufficient_understanding
-    return {
-        "name": member.name,
-        "relationship": member.relationship,
-        "email": member.email or "",
-        "child_or_adult": "child" if member.is_child else "adult",
-        "date_of_birth-day": str(born.day) if born else "",
-        "date_of_birth-month": str(born.month) if born else "",
-        "date_of_birth-year": str(born.year) if born else "",
-        "has_parental_responsibility": "yes" if member.has_parental_responsibility else "no",
-        "sufficient_understanding": "not_judged" if judged is None else ("yes" if judged else "no"),
-        "understanding_judged_by": member.understanding_judged_by or "",
-        "do_not_email": "" if member.contact_by_email else "yes",
-        "preferred_language": member.preferred_language or "unknown",
-        "communication_needs": member.communication_needs,
-        "interpreter_language": member.interpreter_language or "",
-    }
-
-
-def _details(form: FamilyMemberForm, date_of_birth: date | None) -> FamilyMemberDetails:
-    return FamilyMemberDetails(
-        name=form.name,
-        relationship=form.relationship,
-        email=form.email,
-        is_child=form.child_or_adult == "child",
-        date_of_birth=date_of_birth,
-        has_parental_responsibility=form.has_parental_responsibility == "yes",
-        sufficient_understanding=understanding(form),
-        understanding_judged_by=form.understanding_judged_by,
-        contact_by_email=form.do_not_email is None,
-        preferred_language=parse_language(form.preferred_language),
-        communication_needs=",".join(form.communication_needs),
-        interpreter_language=form.interpreter_language,
-    )
-
-
-def _read_family_form(form: FormData) -> tuple[FamilyMemberDetails | None, list[FieldError]]:
-    parsed = parse_form(FamilyMemberForm, form, FAMILY_MESSAGES)
-    born = parse_date(form, "date_of_birth", what="the date of birth", required=False)
-    errors = parsed.errors + born.errors
-    if parsed.value is not None:
-        errors += missing_child_judgement(parsed.value)
-    if parsed.value is None or errors:
-        return None, errors
-    return _details(parsed.value, born.value if isinstance(born.value, date) else None), []
-
-
 @router.get("/conferences/{conference_id}/family-members/new")
 async def new_family_member_page(
     request: Request, conference_id: IdPath, user: PageQaDep, session: ReadSessionDep
@@ -157,7 +99,7 @@ async def new_family_member(
     """Add a family member; while the family is being asked, they are asked too."""
     form, user = post.form, post.staff
     conference = await load_conference(read, conference_id)
-    details, errors = _read_family_form(form)
+    details, errors = read_family_form(form)
     if details is not None:
         try:
             await add_family_member(
@@ -195,7 +137,7 @@ async def edit_family_member_page(
     """The form to correct a family member, filled in with what is recorded."""
     member = await _member_at(session, conference_id, member_id)
     conference = await load_conference(session, conference_id)
-    return _family_form(request, conference, member, values=_values_of(member))
+    return _family_form(request, conference, member, values=values_of(member))
 
 
 @router.post("/conferences/{conference_id}/family-members/{member_id}/edit")
@@ -213,7 +155,7 @@ async def edit_family_member(
     form, user = post.form, post.staff
     member = await _member_at(read, conference_id, member_id)
     conference = await load_conference(read, conference_id)
-    details, errors = _read_family_form(form)
+    details, errors = read_family_form(form)
     status = 422
     if details is not None:
         try:

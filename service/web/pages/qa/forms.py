@@ -172,6 +172,10 @@ class FamilyMemberForm(BaseModel):
         Field(max_length=5),
     ] = []
     interpreter_language: ShortText | None = None
+    contact_channel: Literal["email", "sms", "letter", "in_person"] | None = None
+    mobile_number: ShortText | None = None
+    address_lines: Annotated[str, Field(max_length=300)] | None = None
+    postcode: Annotated[str, Field(max_length=10)] | None = None
 
 
 FAMILY_MESSAGES = {
@@ -186,6 +190,10 @@ FAMILY_MESSAGES = {
     "preferred_language": "Choose English, Welsh, or not known",
     "communication_needs": "Choose from the support listed",
     "interpreter_language": "Enter the language the interpreter speaks, up to 200 characters",
+    "contact_channel": "Choose how they should get their link",
+    "mobile_number": "Enter a UK mobile number, like 07900 900123",
+    "address_lines": "Enter the address in 300 characters or fewer",
+    "postcode": "Enter a real UK postcode, like SW1A 1AA",
 }
 FAMILY_FIELDS = [
     "name",
@@ -202,6 +210,10 @@ FAMILY_FIELDS = [
     "preferred_language",
     "communication_needs",
     "interpreter_language",
+    "contact_channel",
+    "mobile_number",
+    "address_lines",
+    "postcode",
 ]
 FAMILY_INPUTS = [
     "name",
@@ -218,6 +230,10 @@ FAMILY_INPUTS = [
     "preferred_language",
     "communication_needs",
     "interpreter_language",
+    "contact_channel",
+    "mobile_number",
+    "address_lines",
+    "postcode",
 ]
 
 

@@ -1,5 +1,7 @@
 """Signed consent links: one per person per request, void once replaced or the conference starts."""
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
@@ -67,3 +69,54 @@ def read_consent_token(settings: Settings, token: str) -> ConsentLink:
     if not isinstance(invitation_id, int) or not isinstance(nonce, str):
         raise BadLink(LinkProblem.NOT_VALID)
     return ConsentLink(invitation_id=invitation_id, nonce=nonce)
+
+
+# Short answer links, for a text message or to type from a letter: `/a/<code>`. The code is a
+# keyed hash of the invitation's nonce, so it is tied to that invitation and ends with its nonce
+# (a reissue, a correction); the database keeps only its SHA-256, to find the invitation by.
+# Twelve characters from an alphabet without look-alikes (no 0/O, 1/I/L) carry 60 bits.
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SHORT_CODE_LENGTH = 12
+_SHORT_SALT = b"cpc-observers/short-answer-link"
+
+
+def short_code(settings: Settings, nonce: str) -> str:
+    """The short code for the invitation holding `nonce`."""
+    digest = hmac.new(
+        settings.secret_key.encode("utf-8"), _SHORT_SALT + nonce.encode("utf-8"), hashlib.sha256
+    ).digest()
+    number = int.from_bytes(digest, "big")
+    base = len(SHORT_CODE_ALPHABET)
+    characters = []
+    for _ in range(SHORT_CODE_LENGTH):
+        number, index = divmod(number, base)
+        characters.append(SHORT_CODE_ALPHABET[index])
+    return "".join(characters)
+
+
+def short_code_sha256(code: str) -> str:
+    """What the database keeps of a short code."""
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+def typed_short_code(value: str) -> str | None:
+    """A code as typed from a letter (any case, spaces or dashes), or None if it cannot be one."""
+    code = "".join(value.split()).replace("-", "").upper()
+    if len(code) != SHORT_CODE_LENGTH or any(c not in SHORT_CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+def short_code_matches(settings: Settings, *, code: str, nonce: str) -> bool:
+    """Whether `code` is the one for this nonce, compared in constant time."""
+    return hmac.compare_digest(short_code(settings, nonce), code)
+
+
+def grouped_short_code(code: str) -> str:
+    """The code as a letter prints it, easier to copy: "ABCD-EFGH-JKMN"."""
+    return "-".join(code[index : index + 4] for index in range(0, len(code), 4))
+
+
+def short_answer_url(settings: Settings, nonce: str) -> str:
+    """The short address a text message or a letter carries."""
+    return f"{settings.base_url.rstrip('/')}/a/{short_code(settings, nonce)}"

@@ -163,6 +163,9 @@ class ConsentInvitation(SQLModel, table=True):
     request_id: int = Field(foreign_key="observation_request.id", index=True)
     family_member_id: int = Field(foreign_key="family_member.id", index=True)
     nonce: str = Field(max_length=64)
+    # The SHA-256 of the short code made from the nonce (`service.links.short_code`): only the
+    # hash is kept, to find the invitation a short answer link names.
+    short_code_sha256: str | None = Field(default=None, max_length=64, unique=True, index=True)
     wording: str = Field(max_length=20)
     ask_in_person: bool
     current_answer: str | None = Field(default=None, max_length=10)

@@ -10,13 +10,13 @@ from service.domain.audit_actions import AuditAction
 from service.domain.consent import check_invitation_live
 from service.domain.errors import InvalidInput
 from service.domain.states import Actor, RequestStatus
-from service.links import new_nonce
 from service.settings import Settings
 from service.store.loading import load_staff
 from service.store.locks import lock_invitation
 from service.store.tables import ConsentInvitation, FamilyMember
 from service.usecases.steps.deadlines import answers_needed_by
 from service.usecases.steps.family_mail import LinkEmail, send_family_link
+from service.usecases.steps.new_links import give_new_links
 
 
 async def reissue_link(
@@ -32,7 +32,7 @@ async def reissue_link(
     member = await session.get(FamilyMember, invitation.family_member_id)
     if member is None or not member.email or not member.contact_by_email:
         raise InvalidInput("This person is asked in person, so there is no link to send.")
-    invitation.nonce = new_nonce()
+    give_new_links(settings, invitation)
     observer = await load_staff(session, request.trainee_id)
     await append_audit(
         session,

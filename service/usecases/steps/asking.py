@@ -18,7 +18,6 @@ from service.domain.communication import (
 from service.domain.consent import AskDecision, FamilyMemberFacts, wording_for
 from service.domain.states import Actor
 from service.domain.times import london_day
-from service.links import new_nonce
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.tables import (
@@ -29,6 +28,7 @@ from service.store.tables import (
     StaffUser,
 )
 from service.usecases.steps.family_mail import LinkEmail, send_family_link
+from service.usecases.steps.new_links import give_new_links
 
 
 def needs_easy_read(member: FamilyMember) -> bool:
@@ -101,16 +101,17 @@ async def ask_family_member(
         invitation = ConsentInvitation(
             request_id=saved_id(request),
             family_member_id=saved_id(member),
-            nonce=new_nonce(),
+            nonce="",
             wording=wording.value,
             ask_in_person=decision.ask_in_person,
             created_at=now,
         )
+        give_new_links(context.settings, invitation)
         session.add(invitation)
     else:
         # Asked again after their invitation ended: a new link, and earlier answers no longer
         # count, so they are asked afresh.
-        invitation.nonce = new_nonce()
+        give_new_links(context.settings, invitation)
         invitation.wording = wording.value
         invitation.ask_in_person = decision.ask_in_person
         invitation.current_answer = None

@@ -23,7 +23,6 @@ from service.domain.family_changes import (
     invitation_step,
 )
 from service.domain.states import Actor, RequestEvent, RequestStatus
-from service.links import new_nonce
 from service.settings import Settings
 from service.store.loading import load_staff
 from service.store.locks import LockedConference
@@ -39,6 +38,7 @@ from service.usecases.steps.deadlines import answers_needed_by
 from service.usecases.steps.family_mail import LinkEmail, send_family_link
 from service.usecases.steps.mail import send_calendar
 from service.usecases.steps.moves import move_request
+from service.usecases.steps.new_links import give_new_links
 
 _BEING_ASKED = (RequestStatus.SEEKING_CONSENT, RequestStatus.CONFIRMED)
 
@@ -161,7 +161,7 @@ async def _stop_asking(
     invitation.ended_at = context.now
     invitation.ended_reason = "removed" if member.removed_at else "no_longer_asked"
     # A new nonce too, so every link already sent stops at once.
-    invitation.nonce = new_nonce()
+    give_new_links(context.settings, invitation)
     await session.flush()
     await append_audit(
         session,
@@ -190,7 +190,7 @@ async def _new_link_or_in_person(
     invitation: ConsentInvitation,
     step: InvitationStep,
 ) -> None:
-    invitation.nonce = new_nonce()
+    give_new_links(context.settings, invitation)
     invitation.ask_in_person = step is InvitationStep.ASK_IN_PERSON
     await session.flush()
     reason = "email changed" if step is InvitationStep.NEW_LINK else "not to be emailed"

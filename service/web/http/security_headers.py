@@ -32,7 +32,7 @@ CONTENT_SECURITY_POLICY = (
 
 def redact_path(path: str) -> str:
     """The path with any consent or confirmation token replaced, fit for a log."""
-    for prefix in ("/consent/", "/register/confirm/"):
+    for prefix in ("/consent/", "/a/", "/register/confirm/"):
         if path.startswith(prefix):
             return f"{prefix}[token]"
     return path
@@ -52,13 +52,14 @@ _SERVER_ERROR_JSON = b'{"detail": "Sorry, there is a problem with the service. T
 def add_security_headers(
     headers: MutableHeaders, path: str, *, strict_transport: bool = False
 ) -> None:
-    """The headers every response carries; the consent pages get the strictest."""
+    """The headers every response carries; the consent pages and short answer links get the
+    strictest."""
     if strict_transport:
         headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    if path.startswith("/consent/"):
+    if path.startswith(("/consent/", "/a/")):
         # The link is a secret: never pass it on in a Referer, never keep the page in a cache.
         headers["Referrer-Policy"] = "no-referrer"
         headers["Cache-Control"] = "no-store"

@@ -4,20 +4,15 @@ Each page comes in the language the person chose for their link (English unless 
 and an answer records the language of the words it was given against.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.domain.consent import Answer, Wording
 from service.domain.errors import ConsentClosed, DetailsChanged, InvalidInput, NotFound
 from service.domain.states import RequestStatus
-from service.languages import Language, moment_in, parse_language, translations
+from service.languages import Language, moment_in, parse_language
 from service.links import BadLink, LinkProblem, read_consent_token
-from service.settings import Settings
 from service.usecases.consent_view import ConsentView, load_consent_view
 from service.usecases.family_answers import LinkAnswer, answer_through_link
 from service.web.deps import (
@@ -25,67 +20,19 @@ from service.web.deps import (
     ReadSessionDep,
     SettingsDep,
     WriteSessionDep,
-    client_address,
 )
-from service.web.http.bad_link_limiter import BadLinkLimiter
 from service.web.http.csrf import CSRF_FIELD, require_csrf
 from service.web.http.fields import without_invisible_characters
-from service.web.http.rendering import render_page
 from service.web.pages.family.language_choice import chosen_language, remember_language
+from service.web.pages.family.visits import Visit, bad_link_page
 
 router = APIRouter(include_in_schema=False)
 MAX_TOKEN_LENGTH = 300
 
 
-@dataclass(frozen=True)
-class _Visit:
-    """One visit to a family link: who asked, when, in which language, on which connection."""
-
-    request: Request
-    session: AsyncSession
-    settings: Settings
-    now: datetime
-    language: Language
-
-    def words(self, message: str) -> str:
-        """A sentence in the visit's language."""
-        return translations(self.language).gettext(message)
-
-    def page(self, template: str, *, status: int, **context: object) -> Response:
-        """A family page in the visit's language."""
-        return render_page(self.request, template, context, status=status, language=self.language)
-
-
-def _limiter(request: Request) -> BadLinkLimiter:
-    limiter: BadLinkLimiter = request.app.state.bad_link_limiter
-    return limiter
-
-
-async def _bad_link_page(visit: _Visit, problem: LinkProblem) -> Response:
-    # Done with the page's own connection: the limiter takes one of its own, and a burst of
-    # bad links holding two each could otherwise empty the pool and wait on itself.
-    await visit.session.close()
-    limiter, address = _limiter(visit.request), client_address(visit.request)
-    if await limiter.is_blocked(address, visit.now):
-        page_title = visit.words("Please wait a minute")
-        return visit.page(
-            "pages/family/bad_link.html", status=429, page_title=page_title, too_many=True
-        )
-    await limiter.record_bad_attempt(address, visit.now)
-    expired = problem is LinkProblem.EXPIRED
-    return visit.page(
-        "pages/family/bad_link.html",
-        status=410 if expired else 404,
-        page_title=visit.words("This link has expired")
-        if expired
-        else visit.words("This link does not work"),
-        expired=expired,
-    )
-
-
 async def _open_link(
-    visit: _Visit, token: str, language: Language | None = None
-) -> tuple[_Visit, ConsentView] | Response:
+    visit: Visit, token: str, language: Language | None = None
+) -> tuple[Visit, ConsentView] | Response:
     """The invitation behind a link in the language to show it in, or the calm page instead.
 
     A valid link always opens: only bad ones are counted, and only they can be slowed.
@@ -101,15 +48,15 @@ async def _open_link(
             nonce=link.nonce,
             language=language or chosen_language(visit.request, link.invitation_id),
         )
-        visit = _Visit(visit.request, visit.session, visit.settings, visit.now, view.language)
+        visit = Visit(visit.request, visit.session, visit.settings, visit.now, view.language)
         return visit, view
     except BadLink as bad:
-        return await _bad_link_page(visit, bad.problem)
+        return await bad_link_page(visit, bad.problem)
     except NotFound:
-        return await _bad_link_page(visit, LinkProblem.NOT_VALID)
+        return await bad_link_page(visit, LinkProblem.NOT_VALID)
 
 
-def _closed_page(visit: _Visit, view: ConsentView) -> Response | None:
+def _closed_page(visit: Visit, view: ConsentView) -> Response | None:
     """The page for a link that can no longer take an answer, or None when it still can."""
     if view.has_started(visit.now):
         return visit.page(
@@ -137,7 +84,7 @@ def _closed_page(visit: _Visit, view: ConsentView) -> Response | None:
 
 
 def _consent_page(
-    visit: _Visit, view: ConsentView, *, status: int = 200, **extra: object
+    visit: Visit, view: ConsentView, *, status: int = 200, **extra: object
 ) -> Response:
     # Young people and Easy Read readers get the shorter title, greeting and question.
     simple = view.wording is not Wording.ADULT
@@ -165,7 +112,7 @@ async def consent_page(
     """The information and the yes/no question. Opening it records nothing."""
     # A link that does not open is shown in the language asked for in its address, if any.
     asked = chosen_language(request, None) or Language.ENGLISH
-    first = _Visit(request, session, settings, now, asked)
+    first = Visit(request, session, settings, now, asked)
     opened = await _open_link(first, token)
     if isinstance(opened, Response):
         return opened
@@ -183,7 +130,7 @@ async def give_answer(
     form = await request.form()
     # The language the page was read in: the answer is checked against the words in it.
     shown_in = parse_language(form.get("language"))
-    first = _Visit(request, session, settings, now, shown_in or Language.ENGLISH)
+    first = Visit(request, session, settings, now, shown_in or Language.ENGLISH)
     opened = await _open_link(first, token, shown_in)
     if isinstance(opened, Response):
         return opened
@@ -215,7 +162,7 @@ async def give_answer(
         return _consent_page(visit, view, status=422, errors=errors, comment=comment)
     except NotFound:
         # The link was replaced while the page was open: it no longer works.
-        return await _bad_link_page(visit, LinkProblem.NOT_VALID)
+        return await bad_link_page(visit, LinkProblem.NOT_VALID)
     except ConsentClosed as closed_error:
         return visit.page(
             "pages/family/closed.html",

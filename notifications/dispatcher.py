@@ -46,6 +46,7 @@ FailureHook = Callable[[AsyncSession, OutboxMessage], Awaitable[None]]
 class _Result:
     status: DeliveryStatus
     error: str | None = None
+    provider_id: str | None = None
 
 
 class Dispatcher:
@@ -236,7 +237,7 @@ class Dispatcher:
 
     async def _attempt(self, row: OutboxMessage) -> _Result:
         try:
-            await self.transport.send(row)
+            provider_id = await self.transport.send(row)
         except TemporaryDeliveryError as error:
             return _Result(DeliveryStatus.TEMPORARY_FAILURE, str(error))
         except PermanentDeliveryError as error:
@@ -250,7 +251,7 @@ class Dispatcher:
             # text, which could quote the message.
             logger.error("outbox %s: unexpected %s while sending", row.id, type(error).__name__)
             return _Result(DeliveryStatus.TEMPORARY_FAILURE, f"unexpected {type(error).__name__}")
-        return _Result(DeliveryStatus.SENT)
+        return _Result(DeliveryStatus.SENT, provider_id=provider_id)
 
     async def _record(self, session: AsyncSession, row: OutboxMessage, result: _Result) -> None:
         """Write one result in the caller's transaction, if the claim is still this one's."""
@@ -259,6 +260,7 @@ class Dispatcher:
         values: dict[str, Any] = {"lease_until": None, "last_error": error}
         if status is DeliveryStatus.SENT:
             values["sent_at"] = now
+            values["provider_id"] = result.provider_id
         elif status is DeliveryStatus.TEMPORARY_FAILURE:
             if self.max_attempts is not None and row.attempts >= self.max_attempts:
                 status = DeliveryStatus.PERMANENT_FAILURE

@@ -21,6 +21,14 @@ class RecipientRole(StrEnum):
     QA = "qa"
 
 
+class Channel(StrEnum):
+    """How a message travels: an email, a text message, or a posted letter."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    LETTER = "letter"
+
+
 class DeliveryStatus(StrEnum):
     """Where a message is on its way out."""
 
@@ -56,6 +64,7 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(sa_type=UtcDateTime)
+    channel: str = Field(default=Channel.EMAIL.value, max_length=10)
     template: str = Field(max_length=60)
     recipient_role: str = Field(max_length=20)
     to_address: str = Field(max_length=254)
@@ -73,6 +82,10 @@ class OutboxMessage(SQLModel, table=True):
     lease_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
     last_error: str | None = Field(default=None, max_length=500)
     sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # A provider that takes the message and delivers it later (GOV.UK Notify) gives it an id,
+    # and later says what became of it: "delivered", "permanent-failure"...
+    provider_id: str | None = Field(default=None, max_length=64, index=True)
+    provider_status: str | None = Field(default=None, max_length=30)
     bodies_cleared_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
@@ -107,5 +120,35 @@ async def enqueue(
     )
     session.add(message)
     # Flush, never commit: the caller commits once, so the mail and the change share one fate.
+    await session.flush()
+    return message
+
+
+async def enqueue_text(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    template: str,
+    recipient_role: RecipientRole,
+    to_number: str,
+    text: str,
+    request_id: int | None = None,
+) -> OutboxMessage:
+    """Add a text message to the outbox in the caller's transaction, like an email."""
+    message = OutboxMessage(
+        created_at=now,
+        channel=Channel.SMS.value,
+        template=template,
+        recipient_role=recipient_role,
+        to_address=to_number,
+        # A text message has no subject; this names it in the outbox and on the record.
+        subject="Text message",
+        body_text=text,
+        request_id=request_id,
+        status=DeliveryStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+    )
+    session.add(message)
     await session.flush()
     return message

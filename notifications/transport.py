@@ -39,8 +39,9 @@ MESSAGE_POLICY = policy.SMTP.clone(cte_type="7bit")
 class Transport(Protocol):
     """Something that delivers one outbox row, raising a DeliveryError when it cannot."""
 
-    async def send(self, row: OutboxMessage) -> None:
-        """Deliver the row's email or raise a DeliveryError subclass."""
+    async def send(self, row: OutboxMessage) -> str | None:
+        """Deliver the row or raise a DeliveryError subclass; a provider that delivers later
+        returns its id for the message, to hear about it by."""
         ...
 
     async def close(self) -> None:
@@ -104,7 +105,7 @@ class SmtpTransport:
         self.config = config
         self._session = SmtpSession(config)
 
-    async def send(self, row: OutboxMessage) -> None:
+    async def send(self, row: OutboxMessage) -> str | None:
         """Send the row to its one recipient, telling temporary, permanent and uncertain apart."""
         data = _encoded(
             row, mail_from=self.config.mail_from, message_id_domain=self.config.message_id_domain
@@ -112,6 +113,7 @@ class SmtpTransport:
         await self._session.deliver(
             sender=parseaddr(self.config.mail_from)[1], recipient=row.to_address, data=data
         )
+        return None
 
     async def close(self) -> None:
         """Say goodbye to the server and close the connection."""
@@ -132,10 +134,11 @@ class MailboxTransport:
         self.mail_from = mail_from
         self.message_id_domain = message_id_domain
 
-    async def send(self, row: OutboxMessage) -> None:
+    async def send(self, row: OutboxMessage) -> str | None:
         """Write the message into the mailbox directory."""
         data = _encoded(row, mail_from=self.mail_from, message_id_domain=self.message_id_domain)
         await asyncio.to_thread(self._write, f"{row.id:08d}.eml", data)
+        return None
 
     def _write(self, name: str, data: bytes) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.dispatcher import Dispatcher
-from notifications.outbox import OutboxMessage
+from notifications.notify import NotifyClient
+from notifications.outbox import Channel, OutboxMessage
+from notifications.routing import NotifyTransport, RoutingTransport
 from notifications.transport import MailboxTransport, SmtpConfig, SmtpTransport, Transport
 from service.settings import Environment, Settings
 from service.store.database import Database
@@ -36,11 +38,8 @@ def mail_server_problem(settings: Settings) -> str | None:
     return None
 
 
-def make_transport(settings: Settings) -> Transport:
+def _email_transport(settings: Settings) -> Transport:
     """SMTP when a server is configured; otherwise the local development mailbox."""
-    problem = mail_server_problem(settings)
-    if problem is not None:
-        raise ValueError(problem)
     domain = urlsplit(settings.base_url).hostname or "cpc-observers.local"
     if not settings.smtp_host:
         return MailboxTransport(
@@ -58,6 +57,26 @@ def make_transport(settings: Settings) -> Transport:
             message_id_domain=domain,
         )
     )
+
+
+def make_transport(settings: Settings) -> Transport:
+    """Emails by SMTP (or the development mailbox), or through Notify when its email template
+    is set; text messages through Notify when it is set up. A channel with no way to send it
+    fails at once, so the person is asked in person."""
+    problem = mail_server_problem(settings)
+    if problem is not None:
+        raise ValueError(problem)
+    routes: dict[Channel, Transport] = {Channel.EMAIL: _email_transport(settings)}
+    if settings.notify_api_key:
+        notify = NotifyTransport(
+            NotifyClient(settings.notify_api_key, base_url=settings.notify_base_url),
+            sms_template_id=settings.notify_sms_template_id,
+            email_template_id=settings.notify_email_template_id,
+        )
+        routes[Channel.SMS] = notify
+        if settings.notify_email_template_id:
+            routes[Channel.EMAIL] = notify
+    return RoutingTransport(routes)
 
 
 def _utc_now() -> datetime:

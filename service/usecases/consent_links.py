@@ -15,7 +15,8 @@ from service.store.loading import load_staff
 from service.store.locks import lock_invitation
 from service.store.tables import ConsentInvitation, FamilyMember
 from service.usecases.steps.deadlines import answers_needed_by
-from service.usecases.steps.family_mail import LinkEmail, send_family_link
+from service.usecases.steps.family_links import can_be_sent_a_link, send_family_link
+from service.usecases.steps.family_mail import LinkEmail
 from service.usecases.steps.new_links import give_new_links
 
 
@@ -30,7 +31,7 @@ async def reissue_link(
         now=now, conference_start=conference.starts_at, status=RequestStatus(request.status)
     )
     member = await session.get(FamilyMember, invitation.family_member_id)
-    if member is None or not member.email or not member.contact_by_email:
+    if member is None or invitation.ask_in_person or not can_be_sent_a_link(settings, member):
         raise InvalidInput("This person is asked in person, so there is no link to send.")
     give_new_links(settings, invitation)
     observer = await load_staff(session, request.trainee_id)

@@ -41,7 +41,7 @@ async def approve_request(
     check_can_approve(now=now, deadline=deadline)
     # Read under the conference's lock: nobody can be added while the family is being listed.
     members = await current_family(session, conference_id=held.locked.conference_id)
-    decisions = who_is_asked([family_facts(member) for member in members])
+    decisions = who_is_asked([family_facts(member, settings) for member in members])
     require_someone_to_ask(decisions)
     await move_request(
         session,

@@ -130,7 +130,8 @@ async def update_family_member(
         member=member,
         action=AuditAction.FAMILY_MEMBER_CHANGED,
         details={"changed": changed, **{k: new_values[k] for k in _VALUES_KEPT if k in changed}},
-        email_changed="email" in changed,
+        # A new address, number or way of reaching them: a new link, and the old one stops.
+        email_changed=bool({"email", "mobile_number", "contact_channel"} & set(changed)),
     )
 
 

@@ -26,7 +26,8 @@ from service.store.tables import Conference, ConsentInvitation, FamilyMember, Ob
 from service.usecases.audit_seal import send_daily_seal
 from service.usecases.mail_retention import clear_expired_mail_bodies
 from service.usecases.steps.deadlines import answers_needed_by
-from service.usecases.steps.family_mail import LinkEmail, send_family_link
+from service.usecases.steps.family_links import send_family_link
+from service.usecases.steps.family_mail import LinkEmail
 from service.usecases.steps.mail import tell_qa
 from service.usecases.steps.moves import move_request
 from service.usecases.steps.outcomes import announce_outcome

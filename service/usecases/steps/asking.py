@@ -27,7 +27,8 @@ from service.store.tables import (
     ObservationRequest,
     StaffUser,
 )
-from service.usecases.steps.family_mail import LinkEmail, send_family_link
+from service.usecases.steps.family_links import can_be_sent_a_link, send_family_link
+from service.usecases.steps.family_mail import LinkEmail
 from service.usecases.steps.new_links import give_new_links
 
 
@@ -36,7 +37,7 @@ def needs_easy_read(member: FamilyMember) -> bool:
     return CommunicationNeed.EASY_READ in needs_from_storage(member.communication_needs)
 
 
-def family_facts(member: FamilyMember) -> FamilyMemberFacts:
+def family_facts(member: FamilyMember, settings: Settings) -> FamilyMemberFacts:
     """What the domain needs to know to decide whether and how a person is asked."""
     return FamilyMemberFacts(
         member_id=saved_id(member),
@@ -44,7 +45,7 @@ def family_facts(member: FamilyMember) -> FamilyMemberFacts:
         has_parental_responsibility=member.has_parental_responsibility,
         sufficient_understanding=member.sufficient_understanding,
         date_of_birth=member.date_of_birth,
-        contact_by_email=member.contact_by_email and bool(member.email),
+        contact_by_email=can_be_sent_a_link(settings, member),
         needs_support_in_person=bool(
             support_in_person(needs_from_storage(member.communication_needs))
         ),
@@ -138,7 +139,7 @@ async def ask_family_member(
             **({"support": support} if decision.ask_in_person and support else {}),
         },
     )
-    if not decision.ask_in_person and member.email:
+    if not decision.ask_in_person:
         await send_family_link(
             session,
             settings=context.settings,

@@ -35,7 +35,8 @@ from service.usecases.steps.asking import (
 )
 from service.usecases.steps.consent_outcome import decide_if_complete, live_invitations
 from service.usecases.steps.deadlines import answers_needed_by
-from service.usecases.steps.family_mail import LinkEmail, send_family_link
+from service.usecases.steps.family_links import send_family_link
+from service.usecases.steps.family_mail import LinkEmail
 from service.usecases.steps.mail import send_calendar
 from service.usecases.steps.moves import move_request
 from service.usecases.steps.new_links import give_new_links
@@ -68,7 +69,7 @@ async def bring_requests_up_to_date(
     email_changed: bool,
 ) -> None:
     """Apply a correction of `member` to every request being put to the family (no commit)."""
-    decision = who_is_asked([family_facts(member)])[0]
+    decision = who_is_asked([family_facts(member, settings)])[0]
     must_be_asked = decision.asked and member.removed_at is None
     for request in locked.requests:
         if RequestStatus(request.status) not in _BEING_ASKED:
@@ -211,7 +212,7 @@ async def _new_link_or_in_person(
             "wording": invitation.wording,
         },
     )
-    if step is InvitationStep.NEW_LINK and member.email:
+    if step is InvitationStep.NEW_LINK:
         await send_family_link(
             session,
             settings=context.settings,

@@ -88,7 +88,7 @@ def conference_when(language: Language, starts_at: datetime) -> str:
     return moment_in(language, starts_at, on=True)
 
 
-async def send_family_link(
+async def email_family_link(
     session: AsyncSession,
     *,
     settings: Settings,

@@ -140,7 +140,9 @@ async def assert_everyone_asked_once(database: Database) -> None:
         for request in requests:
             family = await current_family(session, conference_id=request.conference_id)
             must = sorted(
-                d.member_id for d in who_is_asked([family_facts(m) for m in family]) if d.asked
+                d.member_id
+                for d in who_is_asked([family_facts(m, Settings()) for m in family])
+                if d.asked
             )
             live = sorted(
                 await session.scalars(

@@ -90,9 +90,13 @@ def _delivery_words(member: FamilyMember, emails: list[EmailState]) -> tuple[str
     return words.sentence, email.status == DeliveryStatus.PERMANENT_FAILURE.value
 
 
-def family_lines(family: list[FamilyRow], emails: list[EmailState]) -> list[FamilyLine]:
+def family_lines(
+    settings: Settings, family: list[FamilyRow], emails: list[EmailState]
+) -> list[FamilyLine]:
     """Each person: asked (with their answer) or not (with the reason), and who to ask in person."""
-    decisions = {d.member_id: d for d in who_is_asked([family_facts(f.member) for f in family])}
+    decisions = {
+        d.member_id: d for d in who_is_asked([family_facts(f.member, settings) for f in family])
+    }
     lines = []
     for row in family:
         decision = decisions.get(saved_id(row.member))
@@ -174,7 +178,7 @@ async def request_view(
         session, conference_id=saved_id(row.conference), request_id=request_id
     )
     record = await record_for_row(session, settings=settings, row=row, family=family)
-    lines = family_lines(family, record.emails)
+    lines = family_lines(settings, family, record.emails)
     return RequestPage(
         page_title=f"Request to observe conference {row.conference.reference}",
         row=row,

@@ -1,0 +1,70 @@
+"""Delivering each outbox row by its channel: emails by SMTP (or Notify), text messages and
+letters through GOV.UK Notify."""
+
+from notifications.errors import PermanentDeliveryError
+from notifications.notify import NotifyClient
+from notifications.outbox import Channel, OutboxMessage
+from notifications.transport import Transport
+
+
+class NotifyTransport:
+    """Sends text messages, and emails when a Notify email template is given, through Notify.
+
+    Each Notify template holds only placeholders, so the words stay in this service (and its
+    Welsh): a text message template `((message))`, an email template `((subject))` as its
+    subject and `((body))` as its body.
+    """
+
+    def __init__(
+        self,
+        client: NotifyClient,
+        *,
+        sms_template_id: str | None,
+        email_template_id: str | None = None,
+    ) -> None:
+        self.client = client
+        self.sms_template_id = sms_template_id
+        self.email_template_id = email_template_id
+
+    async def send(self, row: OutboxMessage) -> str | None:
+        """Hand the row to Notify; returns Notify's id for it."""
+        reference = f"outbox-{row.id}"
+        if row.channel == Channel.SMS and self.sms_template_id:
+            return await self.client.send_sms(
+                phone_number=row.to_address,
+                template_id=self.sms_template_id,
+                personalisation={"message": row.body_text or ""},
+                reference=reference,
+            )
+        if row.channel == Channel.EMAIL and self.email_template_id:
+            return await self.client.send_email(
+                email_address=row.to_address,
+                template_id=self.email_template_id,
+                personalisation={"subject": row.subject, "body": row.body_text or ""},
+                reference=reference,
+            )
+        raise PermanentDeliveryError(f"no Notify template is set up for {row.channel}")
+
+    async def close(self) -> None:
+        """Close Notify's connection pool."""
+        await self.client.close()
+
+
+class RoutingTransport:
+    """One transport for the dispatcher, choosing by each row's channel."""
+
+    def __init__(self, routes: dict[Channel, Transport]) -> None:
+        self.routes = routes
+
+    async def send(self, row: OutboxMessage) -> str | None:
+        """Deliver the row through its channel's transport."""
+        route = self.routes.get(Channel(row.channel))
+        if route is None:
+            # Nothing can carry it here: the person is asked in person instead.
+            raise PermanentDeliveryError(f"no way to send a {row.channel} message is set up")
+        return await route.send(row)
+
+    async def close(self) -> None:
+        """Close every transport once, even one serving two channels."""
+        for route in {id(route): route for route in self.routes.values()}.values():
+            await route.close()

@@ -77,7 +77,8 @@ def _undeliverable(step: Step) -> EntryWords:
     lines = tuple(
         line for line in (why, f"The QA Service was told: ask {person.name} in person.") if line
     )
-    return EntryWords(f"An email to {step.who()} could not be delivered", lines, Mark.STOPPED)
+    kind = "A text message" if step.details.get("channel") == "sms" else "An email"
+    return EntryWords(f"{kind} to {step.who()} could not be delivered", lines, Mark.STOPPED)
 
 
 def _simple(

@@ -1,4 +1,5 @@
-"""When a family member's email cannot be delivered, QA is told so they can ask in person."""
+"""When a family member's email or text cannot be delivered, QA is told so they can ask in
+person."""
 
 from datetime import datetime
 
@@ -7,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from notifications.emails import EmailTemplate
-from notifications.outbox import OutboxMessage, RecipientRole
+from notifications.outbox import Channel, OutboxMessage, RecipientRole
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
 from service.domain.states import Actor
@@ -27,14 +28,16 @@ async def tell_qa_email_undeliverable(
     conference = await session.get(Conference, request.conference_id) if request else None
     if request is None or conference is None:
         return
-    # The outbox knows only the address: the person is whoever in the family has it, so the
-    # record and QA's pages can name who to ask in person.
+    # The outbox knows only the address or number: the person is whoever in the family has
+    # it, so the record and QA's pages can name who to ask in person.
+    reached_at = (
+        col(FamilyMember.mobile_number) == message.to_address
+        if message.channel == Channel.SMS
+        else func.lower(col(FamilyMember.email)) == message.to_address.lower()
+    )
     member_id = await session.scalar(
         select(col(FamilyMember.id))
-        .where(
-            col(FamilyMember.conference_id) == conference.id,
-            func.lower(col(FamilyMember.email)) == message.to_address.lower(),
-        )
+        .where(col(FamilyMember.conference_id) == conference.id, reached_at)
         .order_by(col(FamilyMember.removed_at).is_not(None), col(FamilyMember.id))
         .limit(1)
     )
@@ -49,6 +52,7 @@ async def tell_qa_email_undeliverable(
         details={
             "outbox_message_id": message.id,
             "template": message.template,
+            "channel": message.channel,
             "family_member_id": member_id,
             "attempts": message.attempts,
         },

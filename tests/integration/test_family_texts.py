@@ -1,0 +1,187 @@
+"""A family member reached by text message, through the GOV.UK Notify stand-in: one neutral
+text whose short link opens their page and takes their answer; a reminder by the same rules;
+and a text Notify refuses sends QA to ask them in person."""
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from notifications.outbox import OutboxMessage
+from service.dispatching import make_dispatcher
+from service.domain.consent import who_is_asked
+from service.settings import Settings
+from service.store.database import Database
+from service.store.tables import AuditEntry, ConsentAnswer, FamilyMember
+from service.usecases.scheduled_jobs import run_scheduled_jobs
+from service.usecases.steps.asking import family_facts
+from service.usecases.steps.family_links import can_be_sent_a_link
+from tests.integration.consent_promise.helpers import emails_to
+from tests.support.clock import FrozenClock
+from tests.support.consent import approved_request, information_sha256
+from tests.support.factories import NOW
+from tests.support.notify_stand_in import API_KEY, SMS_TEMPLATE_ID, NotifyStandIn, notify_stand_in
+from tests.support.scenario import World, build_world
+from tests.support.web import api_token, csrf_from
+
+MOBILE = "+447900900123"
+# Every character a text uses is in the GSM alphabet, where two joined fragments hold 306.
+GSM_CHARACTERS = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+TWO_FRAGMENTS = 306
+
+
+@pytest.fixture
+def notify() -> Iterator[NotifyStandIn]:
+    with notify_stand_in() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def settings(settings: Settings, notify: NotifyStandIn) -> Settings:
+    """The test's settings, with GOV.UK Notify (the stand-in) set up for text messages."""
+    return settings.model_copy(
+        update={
+            "notify_api_key": API_KEY,
+            "notify_base_url": notify.base_url,
+            "notify_sms_template_id": SMS_TEMPLATE_ID,
+        }
+    )
+
+
+async def _deliver_all(settings: Settings, database: Database, clock: FrozenClock) -> None:
+    dispatcher = make_dispatcher(settings, database, clock=clock)
+    try:
+        while await dispatcher.run_once():
+            pass
+    finally:
+        await dispatcher.close()
+
+
+async def _father_by_text(client: httpx.AsyncClient, world: World) -> None:
+    qa = {"Authorization": f"Bearer {await api_token(client, world.qa_email)}"}
+    saved = await client.patch(
+        f"/api/v1/family-members/{world.family_ids[1]}",
+        json={"contact_channel": "sms", "mobile_number": "07900 900123"},
+        headers=qa,
+    )
+    assert saved.status_code == 200, saved.text
+
+
+async def test_one_neutral_text_whose_short_link_takes_the_answer(
+    client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+    notify: NotifyStandIn,
+    clock: FrozenClock,
+) -> None:
+    world = await build_world(database)
+    await _father_by_text(client, world)
+    await approved_request(client, world)
+    await _deliver_all(settings, database, clock)
+    (text,) = notify.of_kind("sms")
+    assert text.body["phone_number"] == MOBILE
+    assert text.body["template_id"] == SMS_TEMPLATE_ID
+    words = text.text
+    assert len(words) <= TWO_FRAGMENTS and set(words) <= GSM_CHARACTERS, words
+    for private in ("Quixley", "Jonathan", "Zebedee", "Samira", "child", "Child", "Taylor"):
+        assert private not in words, private
+    link = re.search(r"https?://\S+/a/([A-Z0-9]{12})", words)
+    assert link, words
+    opened = await client.get(f"/a/{link.group(1)}", follow_redirects=True)
+    assert opened.status_code == 200
+    assert "Jonathan Quixley" in opened.text
+    path = str(opened.url.path)
+    sent = await client.post(
+        path,
+        data={
+            "decision": "yes",
+            "csrf_token": csrf_from(opened.text),
+            "text_sha256": information_sha256(opened.text),
+        },
+    )
+    assert sent.status_code == 303, sent.text
+    async with database.read_session() as session:
+        assert [a.answer for a in await session.scalars(select(ConsentAnswer))] == ["yes"]
+        row = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms"))
+        ).one()
+    assert row.status == "sent" and row.provider_id == text.notification_id
+    # Nobody is emailed at the number, and the others still get their emails.
+    assert await emails_to(database, world.family_emails[1]) == []
+    assert await emails_to(database, world.family_emails[0], "family_invitation")
+
+
+async def test_a_reminder_goes_by_text_by_the_same_rules(
+    client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+    notify: NotifyStandIn,
+    clock: FrozenClock,
+) -> None:
+    world = await build_world(database)
+    await _father_by_text(client, world)
+    await approved_request(client, world)
+    deadline = NOW + timedelta(days=25, hours=7)
+    clock.set(deadline - timedelta(hours=2))
+    await run_scheduled_jobs(database.writer, settings=settings, now=clock())
+    await _deliver_all(settings, database, clock)
+    _, reminder = notify.of_kind("sms")
+    assert "reminder" in reminder.text
+    assert len(reminder.text) <= TWO_FRAGMENTS
+    assert re.search(r"/a/[A-Z0-9]{12}", reminder.text)
+
+
+async def test_a_text_notify_refuses_sends_qa_to_ask_in_person(
+    client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+    notify: NotifyStandIn,
+    clock: FrozenClock,
+) -> None:
+    world = await build_world(database)
+    await _father_by_text(client, world)
+    await approved_request(client, world)
+    notify.fail_next(
+        400, "BadRequestError", "Can't send to this recipient using a team-only API key"
+    )
+    await _deliver_all(settings, database, clock)
+    assert notify.of_kind("sms") == [] and notify.refused == [(400, "sms")]
+    async with database.read_session() as session:
+        entry = (
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "family_email_undeliverable")
+            )
+        ).one()
+    details = json.loads(entry.details)
+    assert (details["channel"], details["family_member_id"]) == ("sms", world.family_ids[1])
+    (told,) = await emails_to(database, "qa@council.example", "qa_undeliverable")
+    assert "could not be delivered" in (told.body_text or "")
+
+
+def test_without_notify_set_up_someone_reached_by_text_is_asked_in_person(
+    settings: Settings,
+) -> None:
+    member = FamilyMember(
+        id=7,
+        conference_id=1,
+        name="Rhian Morgan",
+        relationship="Mother",
+        is_child=False,
+        has_parental_responsibility=True,
+        contact_by_email=False,
+        contact_channel="sms",
+        mobile_number=MOBILE,
+        created_at=NOW,
+    )
+    assert can_be_sent_a_link(settings, member)
+    without = settings.model_copy(update={"notify_api_key": None})
+    assert not can_be_sent_a_link(without, member)
+    (decision,) = who_is_asked([family_facts(member, without)])
+    assert decision.asked and decision.ask_in_person

@@ -16,6 +16,7 @@ from service.store.database import Database
 from service.web.api import auth as api_auth
 from service.web.api import conferences as api_conferences
 from service.web.api import family as api_family
+from service.web.api import notify_callback
 from service.web.api import requests as api_requests
 from service.web.deps import AnyStaffDep, system_clock
 from service.web.http.bad_link_limiter import BadLinkLimiter
@@ -103,6 +104,7 @@ def create_app(
     app.include_router(api_conferences.router)
     app.include_router(api_requests.router)
     app.include_router(api_family.router)
+    app.include_router(notify_callback.router)
     app.include_router(sign_in.router)
     app.include_router(second_factor.router)
     app.include_router(council_sign_in.router)

@@ -21,6 +21,7 @@ from service.usecases.scheduled_jobs import run_scheduled_jobs
 from service.usecases.steps.asking import family_facts
 from service.usecases.steps.family_links import can_be_sent_a_link
 from tests.integration.consent_promise.helpers import emails_to
+from tests.integration.test_qa_pages import snapshot
 from tests.support.clock import FrozenClock
 from tests.support.consent import approved_request, information_sha256
 from tests.support.factories import NOW
@@ -35,6 +36,7 @@ GSM_CHARACTERS = set(
     "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 TWO_FRAGMENTS = 306
+CALLBACK_TOKEN = "a-callback-token-the-council-gave-notify"
 
 
 @pytest.fixture
@@ -51,6 +53,7 @@ def settings(settings: Settings, notify: NotifyStandIn) -> Settings:
             "notify_api_key": API_KEY,
             "notify_base_url": notify.base_url,
             "notify_sms_template_id": SMS_TEMPLATE_ID,
+            "notify_callback_token": CALLBACK_TOKEN,
         }
     )
 
@@ -185,3 +188,76 @@ def test_without_notify_set_up_someone_reached_by_text_is_asked_in_person(
     assert not can_be_sent_a_link(without, member)
     (decision,) = who_is_asked([family_facts(member, without)])
     assert decision.asked and decision.ask_in_person
+
+
+async def _texted(
+    client: httpx.AsyncClient, database: Database, settings: Settings, clock: FrozenClock
+) -> tuple[World, str]:
+    world = await build_world(database)
+    await _father_by_text(client, world)
+    await approved_request(client, world)
+    await _deliver_all(settings, database, clock)
+    async with database.read_session() as session:
+        row = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms"))
+        ).one()
+    assert row.provider_id
+    return world, row.provider_id
+
+
+async def _sms_row(database: Database) -> OutboxMessage:
+    async with database.read_session() as session:
+        return (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms"))
+        ).one()
+
+
+async def test_receipts_with_a_wrong_token_get_401_and_change_nothing(
+    client: httpx.AsyncClient, database: Database, settings: Settings, clock: FrozenClock
+) -> None:
+    _, notification_id = await _texted(client, database, settings, clock)
+    body = {"id": notification_id, "status": "permanent-failure", "notification_type": "sms"}
+    before = await snapshot(database)
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": CALLBACK_TOKEN}):
+        refused = await client.post("/notify/callback", json=body, headers=headers)
+        assert refused.status_code == 401, headers
+    assert await snapshot(database) == before
+    assert (await _sms_row(database)).provider_status is None
+
+
+async def test_a_delivered_receipt_is_recorded_and_a_failure_sends_qa_to_ask_in_person(
+    client: httpx.AsyncClient, database: Database, settings: Settings, clock: FrozenClock
+) -> None:
+    world, notification_id = await _texted(client, database, settings, clock)
+    headers = {"Authorization": f"Bearer {CALLBACK_TOKEN}"}
+    delivered = await client.post(
+        "/notify/callback",
+        json={"id": notification_id, "status": "delivered", "reference": "outbox-4", "to": MOBILE},
+        headers=headers,
+    )
+    assert delivered.status_code == 204
+    row = await _sms_row(database)
+    assert (row.status, row.provider_status) == ("sent", "delivered")
+    failed = await client.post(
+        "/notify/callback",
+        json={"id": notification_id, "status": "permanent-failure"},
+        headers=headers,
+    )
+    assert failed.status_code == 204
+    row = await _sms_row(database)
+    assert (row.status, row.provider_status) == ("permanent_failure", "permanent-failure")
+    (told,) = await emails_to(database, "qa@council.example", "qa_undeliverable")
+    assert told.request_id is not None
+    # Told twice, QA is told once.
+    again = await client.post(
+        "/notify/callback",
+        json={"id": notification_id, "status": "permanent-failure"},
+        headers=headers,
+    )
+    assert again.status_code == 204
+    assert len(await emails_to(database, "qa@council.example", "qa_undeliverable")) == 1
+    unknown = await client.post(
+        "/notify/callback", json={"id": "no-such-id", "status": "delivered"}, headers=headers
+    )
+    assert unknown.status_code == 204
+    assert world.family_ids

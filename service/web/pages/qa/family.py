@@ -22,6 +22,7 @@ from service.web.deps import (
     SettingsDep,
     WriteSessionDep,
 )
+from service.web.http.app_state import settings_of
 from service.web.http.errors import status_for
 from service.web.http.fields import IdPath
 from service.web.http.forms import NO_FIELD, FieldError, error_context
@@ -74,6 +75,7 @@ def _family_form(
         member=member,
         form_action=f"{base}/{member.id}/edit" if member else f"{base}/new",
         submit_text="Save changes" if member else "Add family member",
+        texts_available=settings_of(request).texts_available,
     )
 
 

@@ -27,7 +27,7 @@ from tests.support.consent import approved_request, information_sha256
 from tests.support.factories import NOW
 from tests.support.notify_stand_in import API_KEY, SMS_TEMPLATE_ID, NotifyStandIn, notify_stand_in
 from tests.support.scenario import World, build_world
-from tests.support.web import api_token, csrf_from
+from tests.support.web import api_token, csrf_from, sign_in
 
 MOBILE = "+447900900123"
 # Every character a text uses is in the GSM alphabet, where two joined fragments hold 306.
@@ -86,7 +86,7 @@ async def test_one_neutral_text_whose_short_link_takes_the_answer(
 ) -> None:
     world = await build_world(database)
     await _father_by_text(client, world)
-    await approved_request(client, world)
+    request_id = await approved_request(client, world)
     await _deliver_all(settings, database, clock)
     (text,) = notify.of_kind("sms")
     assert text.body["phone_number"] == MOBILE
@@ -116,6 +116,9 @@ async def test_one_neutral_text_whose_short_link_takes_the_answer(
             await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms"))
         ).one()
     assert row.status == "sent" and row.provider_id == text.notification_id
+    await sign_in(client, world.qa_email)
+    request_page = await client.get(f"/qa/requests/{request_id}")
+    assert "By text message, with a short link" in request_page.text
     # Nobody is emailed at the number, and the others still get their emails.
     assert await emails_to(database, world.family_emails[1]) == []
     assert await emails_to(database, world.family_emails[0], "family_invitation")

@@ -15,6 +15,12 @@ from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser.accessibility import AccessibilityAudit
 from tests.browser.live_service import LiveService, start_service, stop_service
+from tests.support.notify_stand_in import (
+    API_KEY,
+    SMS_TEMPLATE_ID,
+    NotifyStandIn,
+    notify_stand_in,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,9 +50,27 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="package")
-def service(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
-    """`cpc-observers serve` on a free port, a fresh SQLite file, mail to a local aiosmtpd."""
-    running = start_service(tmp_path_factory.mktemp("live-service"), ARTEFACTS / "service.log")
+def notify() -> Iterator[NotifyStandIn]:
+    """The GOV.UK Notify stand-in the service sends text messages through."""
+    with notify_stand_in() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture(scope="package")
+def service(
+    chromium: Path, tmp_path_factory: pytest.TempPathFactory, notify: NotifyStandIn
+) -> Iterator[LiveService]:
+    """`cpc-observers serve` on a free port, a fresh SQLite file, mail to a local aiosmtpd,
+    and text messages to the Notify stand-in."""
+    running = start_service(
+        tmp_path_factory.mktemp("live-service"),
+        ARTEFACTS / "service.log",
+        {
+            "CPC_NOTIFY_API_KEY": API_KEY,
+            "CPC_NOTIFY_BASE_URL": notify.base_url,
+            "CPC_NOTIFY_SMS_TEMPLATE_ID": SMS_TEMPLATE_ID,
+        },
+    )
     yield running
     stop_service(running)
 

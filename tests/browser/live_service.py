@@ -186,10 +186,14 @@ def conference_start(today: date | None = None) -> datetime:
 
 
 def seed_conference(
-    service: LiveService, label: str, needs: dict[str, list[str]] | None = None
+    service: LiveService,
+    label: str,
+    needs: dict[str, list[str]] | None = None,
+    reached: dict[str, dict[str, object]] | None = None,
 ) -> SeededConference:
     """QA records a conference, two parents and a 13-year-old through the JSON API; `needs`
-    gives communication needs by relationship ("Father": ["easy_read"])."""
+    gives communication needs by relationship ("Father": ["easy_read"]), `reached` how a person
+    is reached ("Father": {"contact_channel": "sms", "mobile_number": "07900 900123"})."""
     number = next(_conference_numbers)
     reference = f"CP-{label.upper()}-{number:03d}"
     starts_at = conference_start()
@@ -224,6 +228,7 @@ def seed_conference(
             "has_parental_responsibility": not member.young,
             "contact_by_email": True,
             "communication_needs": (needs or {}).get(member.relationship, []),
+            **(reached or {}).get(member.relationship, {}),
         }
         if member.young:
             body |= {

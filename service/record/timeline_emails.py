@@ -21,13 +21,15 @@ class Mark(StrEnum):
     TO_COME = "to_come"
 
 
-# The audit actions that email a family member their link, and the templates that carry them.
-LINK_EMAILS: dict[str, str] = {
-    AuditAction.INVITATION_SENT: "family_invitation",
-    AuditAction.LINK_REISSUED: "family_invitation",
-    AuditAction.REMINDER_SENT: "family_reminder",
-    AuditAction.FAMILY_TOLD_OF_MOVE: "family_conference_moved",
+# The audit actions that send a family member their link, and the templates that carry them
+# (an email's, then a text message's).
+LINK_EMAILS: dict[str, tuple[str, ...]] = {
+    AuditAction.INVITATION_SENT: ("family_invitation", "family_text_invitation"),
+    AuditAction.LINK_REISSUED: ("family_invitation", "family_text_invitation"),
+    AuditAction.REMINDER_SENT: ("family_reminder", "family_text_reminder"),
+    AuditAction.FAMILY_TOLD_OF_MOVE: ("family_conference_moved",),
 }
+_LINK_TEMPLATES = tuple({prefix for prefixes in LINK_EMAILS.values() for prefix in prefixes})
 CALENDAR_TEMPLATES = ("calendar_invite", "calendar_cancel")
 _RECIPIENTS = {"qa": "the QA Service mailbox", "observer": "the observer"}
 
@@ -62,15 +64,24 @@ def delivery(
             say("No email was sent: there was no email address to send it to."), Mark.STOPPED
         )
     status = DeliveryStatus(email.status)
+    texted = email.channel == "sms"
     if status is DeliveryStatus.SENT and email.sent_at is not None:
-        return Delivery(
-            say("Email sent on %(when)s.", when=say.moment(email.sent_at, on=True)), Mark.DONE
-        )
+        sent_on = say.moment(email.sent_at, on=True)
+        if texted and email.provider_status == "delivered":
+            return Delivery(
+                say("Text message delivered, sent on %(when)s.", when=sent_on), Mark.DONE
+            )
+        if texted:
+            return Delivery(say("Text message sent on %(when)s.", when=sent_on), Mark.DONE)
+        return Delivery(say("Email sent on %(when)s.", when=sent_on), Mark.DONE)
     if status is DeliveryStatus.PERMANENT_FAILURE:
         if to_reader:
+            if texted:
+                return Delivery(say("The text message could not be delivered."), Mark.STOPPED)
             return Delivery(say("The email could not be delivered."), Mark.STOPPED)
+        what = "text message" if texted else "email"
         return Delivery(
-            f"The email could not be delivered: ask {person or 'them'} in person.", Mark.STOPPED
+            f"The {what} could not be delivered: ask {person or 'them'} in person.", Mark.STOPPED
         )
     if not email.attempts:
         return Delivery(say("The email is waiting to be sent."), Mark.CURRENT)
@@ -84,17 +95,20 @@ def delivery(
     )
 
 
-def latest_link_email(emails: list[EmailState], address: str | None) -> EmailState | None:
-    """The newest email that carried a family member their link, to this address."""
-    if not address:
-        return None
+def _reaches(email: EmailState, addresses: tuple[str | None, ...]) -> bool:
+    return email.to_address.lower() in {a.lower() for a in addresses if a}
+
+
+def latest_link_email(emails: list[EmailState], *addresses: str | None) -> EmailState | None:
+    """The newest email or text that carried a family member their link, to one of their
+    addresses (their email address, their mobile number)."""
     return max(
         (
             email
             for email in emails
             if email.recipient_role == RecipientRole.FAMILY
-            and email.to_address.lower() == address.lower()
-            and any(email.template.startswith(kind) for kind in LINK_EMAILS.values())
+            and _reaches(email, addresses)
+            and email.template.startswith(_LINK_TEMPLATES)
         ),
         key=lambda email: email.id,
         default=None,
@@ -102,24 +116,31 @@ def latest_link_email(emails: list[EmailState], address: str | None) -> EmailSta
 
 
 def link_emails_by_entry(record: RequestRecord) -> dict[int, EmailState | None]:
-    """The email each link-sending audit entry put in the outbox, or None when none went.
+    """The email or text each link-sending audit entry put in the outbox, or None when none
+    went.
 
     The outbox row carries no invitation id, but each is written in the same transaction as its
-    audit entry, so the n-th entry to an address matches the n-th email of that kind to it.
+    audit entry, at the same moment: the n-th entry to a person matches the n-th message of that
+    kind to their address or number written when the entry was.
     """
-    queues: dict[tuple[str, str], deque[EmailState]] = defaultdict(deque)
-    for email in record.emails:
-        for kind in set(LINK_EMAILS.values()):
-            if email.recipient_role == RecipientRole.FAMILY and email.template.startswith(kind):
-                queues[(kind, email.to_address.lower())].append(email)
+    queues: dict[tuple[tuple[str, ...], str], deque[EmailState]] = defaultdict(deque)
+    for kinds in set(LINK_EMAILS.values()):
+        for email in record.emails:
+            if email.recipient_role == RecipientRole.FAMILY and email.template.startswith(kinds):
+                queues[(kinds, email.to_address.lower())].append(email)
     matched: dict[int, EmailState | None] = {}
     for entry in record.entries:
-        prefix = LINK_EMAILS.get(entry.action)
-        if prefix is None or entry.id is None:
-            continue
+        sent_as = LINK_EMAILS.get(entry.action)
         member = record.member_of_entry(entry)
-        queue = queues.get((prefix, (member.email or "").lower())) if member else None
-        matched[entry.id] = queue.popleft() if queue else None
+        if sent_as is None or entry.id is None:
+            continue
+        found = None
+        for address in (member.email, member.mobile_number) if member else ():
+            queue = queues.get((sent_as, address.lower())) if address else None
+            if queue and queue[0].created_at == entry.occurred_at:
+                found = queue.popleft()
+                break
+        matched[entry.id] = found
     return matched
 
 

@@ -33,6 +33,9 @@ class EmailState:
     created_at: datetime
     sent_at: datetime | None
     bodies_cleared_at: datetime | None
+    # "email" or "sms"; and what a provider such as Notify last said of it ("delivered"...).
+    channel: str = "email"
+    provider_status: str | None = None
 
 
 async def audit_entries_for_request(
@@ -91,6 +94,8 @@ async def email_states_for_request(session: AsyncSession, *, request_id: int) ->
             col(OutboxMessage.created_at),
             col(OutboxMessage.sent_at),
             col(OutboxMessage.bodies_cleared_at),
+            col(OutboxMessage.channel),
+            col(OutboxMessage.provider_status),
         )
         .where(col(OutboxMessage.request_id) == request_id)
         .order_by(col(OutboxMessage.id))
@@ -106,6 +111,8 @@ async def email_states_for_request(session: AsyncSession, *, request_id: int) ->
             created_at=row.created_at,
             sent_at=row.sent_at,
             bodies_cleared_at=row.bodies_cleared_at,
+            channel=row.channel,
+            provider_status=row.provider_status,
         )
         for row in rows
     ]

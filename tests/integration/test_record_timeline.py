@@ -196,6 +196,7 @@ async def test_someone_not_to_be_emailed_is_shown_as_asked_in_person(
         father = await session.get(FamilyMember, world.family_ids[1])
         assert father is not None
         father.contact_by_email = False
+        father.contact_channel = "in_person"
         await session.commit()
     request_id = await approved_request(client, world)
     await sign_in(client, world.qa_email)

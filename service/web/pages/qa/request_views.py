@@ -83,7 +83,7 @@ class FamilyLine:
 
 def _delivery_words(member: FamilyMember, emails: list[EmailState]) -> tuple[str | None, bool]:
     """How the person's latest link email fared, and whether it could not be delivered."""
-    email = latest_link_email(emails, member.email)
+    email = latest_link_email(emails, member.email, member.mobile_number)
     if email is None:
         return None, False
     words = delivery(email, person=member.name)

@@ -3,7 +3,7 @@ letters through GOV.UK Notify."""
 
 from notifications.errors import PermanentDeliveryError
 from notifications.notify import NotifyClient
-from notifications.outbox import Channel, OutboxMessage
+from notifications.outbox import Channel, OutboxMessage, RecipientRole
 from notifications.transport import Transport
 
 
@@ -51,14 +51,28 @@ class NotifyTransport:
 
 
 class RoutingTransport:
-    """One transport for the dispatcher, choosing by each row's channel."""
+    """One transport for the dispatcher, choosing by each row's channel; a family email may go
+    its own way (through Notify), while staff emails and calendar invites keep SMTP."""
 
-    def __init__(self, routes: dict[Channel, Transport]) -> None:
+    def __init__(
+        self, routes: dict[Channel, Transport], *, family_email: Transport | None = None
+    ) -> None:
         self.routes = routes
+        self.family_email = family_email
+
+    def _route(self, row: OutboxMessage) -> Transport | None:
+        if (
+            self.family_email is not None
+            and row.channel == Channel.EMAIL
+            and row.recipient_role == RecipientRole.FAMILY
+            and not row.calendar_ics
+        ):
+            return self.family_email
+        return self.routes.get(Channel(row.channel))
 
     async def send(self, row: OutboxMessage) -> str | None:
         """Deliver the row through its channel's transport."""
-        route = self.routes.get(Channel(row.channel))
+        route = self._route(row)
         if route is None:
             # Nothing can carry it here: the person is asked in person instead.
             raise PermanentDeliveryError(f"no way to send a {row.channel} message is set up")
@@ -66,5 +80,6 @@ class RoutingTransport:
 
     async def close(self) -> None:
         """Close every transport once, even one serving two channels."""
-        for route in {id(route): route for route in self.routes.values()}.values():
+        every = [*self.routes.values(), *([self.family_email] if self.family_email else [])]
+        for route in {id(route): route for route in every}.values():
             await route.close()

@@ -60,23 +60,26 @@ def _email_transport(settings: Settings) -> Transport:
 
 
 def make_transport(settings: Settings) -> Transport:
-    """Emails by SMTP (or the development mailbox), or through Notify when its email template
-    is set; text messages through Notify when it is set up. A channel with no way to send it
-    fails at once, so the person is asked in person."""
+    """Emails by SMTP (or the development mailbox), and family email through Notify when its
+    email template is set; text messages through Notify when it is set up. A channel with no
+    way to send it fails at once, so the person is asked in person."""
     problem = mail_server_problem(settings)
     if problem is not None:
         raise ValueError(problem)
     routes: dict[Channel, Transport] = {Channel.EMAIL: _email_transport(settings)}
-    if settings.notify_api_key:
-        notify = NotifyTransport(
-            NotifyClient(settings.notify_api_key, base_url=settings.notify_base_url),
-            sms_template_id=settings.notify_sms_template_id,
-            email_template_id=settings.notify_email_template_id,
-        )
+    if not settings.notify_api_key:
+        return RoutingTransport(routes)
+    notify = NotifyTransport(
+        NotifyClient(settings.notify_api_key, base_url=settings.notify_base_url),
+        sms_template_id=settings.notify_sms_template_id,
+        email_template_id=settings.notify_email_template_id,
+    )
+    if settings.texts_available:
         routes[Channel.SMS] = notify
-        if settings.notify_email_template_id:
-            routes[Channel.EMAIL] = notify
-    return RoutingTransport(routes)
+    # Family email through Notify when its template is set; staff email and invites keep SMTP.
+    return RoutingTransport(
+        routes, family_email=notify if settings.notify_email_template_id else None
+    )
 
 
 def _utc_now() -> datetime:

@@ -196,8 +196,12 @@ class Settings(BaseSettings):
 
     @property
     def texts_available(self) -> bool:
-        """Whether text messages can be sent: Notify and its text message template are set."""
-        return bool(self.notify_api_key and self.notify_sms_template_id)
+        """Whether text messages can be sent: Notify, its text message template, and the token
+        for its delivery receipts are set. Without receipts a text that never arrived would
+        look sent, and nobody would ask the person in person."""
+        return bool(
+            self.notify_api_key and self.notify_sms_template_id and self.notify_callback_token
+        )
 
     @property
     def is_development(self) -> bool:

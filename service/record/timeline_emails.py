@@ -27,7 +27,7 @@ LINK_EMAILS: dict[str, tuple[str, ...]] = {
     AuditAction.INVITATION_SENT: ("family_invitation", "family_text_invitation"),
     AuditAction.LINK_REISSUED: ("family_invitation", "family_text_invitation"),
     AuditAction.REMINDER_SENT: ("family_reminder", "family_text_reminder"),
-    AuditAction.FAMILY_TOLD_OF_MOVE: ("family_conference_moved",),
+    AuditAction.FAMILY_TOLD_OF_MOVE: ("family_conference_moved", "family_text_moved"),
 }
 _LINK_TEMPLATES = tuple({prefix for prefixes in LINK_EMAILS.values() for prefix in prefixes})
 CALENDAR_TEMPLATES = ("calendar_invite", "calendar_cancel")

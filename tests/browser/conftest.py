@@ -69,6 +69,7 @@ def service(
             "CPC_NOTIFY_API_KEY": API_KEY,
             "CPC_NOTIFY_BASE_URL": notify.base_url,
             "CPC_NOTIFY_SMS_TEMPLATE_ID": SMS_TEMPLATE_ID,
+            "CPC_NOTIFY_CALLBACK_TOKEN": "a-callback-token-for-the-browser-tests",
         },
     )
     yield running

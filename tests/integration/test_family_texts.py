@@ -187,10 +187,11 @@ def test_without_notify_set_up_someone_reached_by_text_is_asked_in_person(
         created_at=NOW,
     )
     assert can_be_sent_a_link(settings, member)
-    without = settings.model_copy(update={"notify_api_key": None})
-    assert not can_be_sent_a_link(without, member)
-    (decision,) = who_is_asked([family_facts(member, without)])
-    assert decision.asked and decision.ask_in_person
+    for unset in ("notify_api_key", "notify_sms_template_id", "notify_callback_token"):
+        without = settings.model_copy(update={unset: None})
+        assert not can_be_sent_a_link(without, member), unset
+        (decision,) = who_is_asked([family_facts(member, without)])
+        assert decision.asked and decision.ask_in_person
 
 
 async def _texted(
@@ -262,5 +263,61 @@ async def test_a_delivered_receipt_is_recorded_and_a_failure_sends_qa_to_ask_in_
     unknown = await client.post(
         "/notify/callback", json={"id": "no-such-id", "status": "delivered"}, headers=headers
     )
-    assert unknown.status_code == 204
+    assert unknown.status_code == 404  # Notify sends it again later
     assert world.family_ids
+
+
+async def test_a_moved_conference_is_texted_with_the_same_short_link(
+    client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+    notify: NotifyStandIn,
+    clock: FrozenClock,
+) -> None:
+    world = await build_world(database)
+    await _father_by_text(client, world)
+    await approved_request(client, world)
+    qa = {"Authorization": f"Bearer {await api_token(client, world.qa_email)}"}
+    moved = await client.post(
+        f"/api/v1/conferences/{world.conference_id}/reschedule",
+        json={"starts_at": "2026-12-22T14:00:00+00:00"},
+        headers=qa,
+    )
+    assert moved.status_code == 200, moved.text
+    await _deliver_all(settings, database, clock)
+    invitation, told = notify.of_kind("sms")
+    assert "Tuesday 22 December 2026 at 2:00pm" in told.text
+    assert len(told.text) <= TWO_FRAGMENTS and set(told.text) <= GSM_CHARACTERS
+    first_link = re.search(r"/a/[A-Z0-9]{12}", invitation.text)
+    assert first_link and first_link.group(0) in told.text
+    for private in ("Quixley", "yes", "no,"):
+        assert private not in told.text
+
+
+async def test_receipts_found_by_our_reference_a_technical_failure_and_an_unknown_message(
+    client: httpx.AsyncClient, database: Database, settings: Settings, clock: FrozenClock
+) -> None:
+    await _texted(client, database, settings, clock)
+    row = await _sms_row(database)
+    headers = {"Authorization": f"Bearer {CALLBACK_TOKEN}"}
+    # Notify's id not written yet (or lost): our reference still finds the message.
+    found = await client.post(
+        "/notify/callback",
+        json={
+            "id": "an-id-we-never-saw",
+            "reference": f"outbox-{row.id}",
+            "status": "technical-failure",
+        },
+        headers=headers,
+    )
+    assert found.status_code == 204
+    row = await _sms_row(database)
+    assert (row.status, row.provider_status) == ("permanent_failure", "technical-failure")
+    assert len(await emails_to(database, "qa@council.example", "qa_undeliverable")) == 1
+    for reference in (None, "outbox-99999", "outbox-x", "elsewhere-1"):
+        unknown = await client.post(
+            "/notify/callback",
+            json={"id": "no-such-id", "reference": reference, "status": "delivered"},
+            headers=headers,
+        )
+        assert unknown.status_code == 404, reference

@@ -103,7 +103,7 @@ async def test_after_the_conference_starts_the_short_link_leads_to_the_closed_pa
 async def test_wrong_codes_get_the_calm_page_and_are_slowed(
     client: httpx.AsyncClient, database: Database, settings: Settings
 ) -> None:
-    await _asked(client, database)
+    _, request_id = await _asked(client, database)
     for wrong in ("AAAAAAAAAAAA", "0000-1111-IIII", "short", "x" * 500, "%00%0a"):
         answer = await client.get(f"/a/{wrong}")
         assert answer.status_code in (404, 429), wrong
@@ -113,3 +113,7 @@ async def test_wrong_codes_get_the_calm_page_and_are_slowed(
     slowed = await client.get("/a/CCCCCCCCCCCC")
     assert slowed.status_code == 429
     assert "Please wait a minute" in slowed.text
+    # Slowed, even a right code is not told apart from the wrong ones.
+    (first, *_) = await _invitations(database, request_id)
+    right = await client.get(f"/a/{short_code(settings, first.nonce)}")
+    assert right.status_code == 429

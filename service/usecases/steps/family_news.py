@@ -10,17 +10,20 @@ from sqlmodel import col
 from notifications.emails import EmailTemplate
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
+from service.domain.contact import ContactChannel
 from service.domain.states import Actor
 from service.languages import Language, moment_in
 from service.links import consent_url
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
+from service.usecases.steps.family_links import can_be_sent_a_link
 from service.usecases.steps.family_mail import (
     conference_when,
     family_languages,
     send_family_email,
 )
+from service.usecases.steps.family_texts import send_moved_text
 
 
 async def tell_family_conference_moved(
@@ -48,7 +51,21 @@ async def tell_family_conference_moved(
     )
     told = 0
     for invitation, member in rows:
-        if not member.email or not member.contact_by_email:
+        if not can_be_sent_a_link(settings, member):
+            continue
+        if ContactChannel(member.contact_channel) is ContactChannel.SMS:
+            await send_moved_text(
+                session,
+                settings=settings,
+                now=now,
+                invitation=invitation,
+                member=member,
+                request=request,
+                conference=conference,
+                deadline=deadline,
+            )
+            await _told(session, now=now, request=request, invitation=invitation, member=member)
+            told += 1
             continue
         link = consent_url(settings, invitation_id=saved_id(invitation), nonce=invitation.nonce)
         await send_family_email(
@@ -68,16 +85,7 @@ async def tell_family_conference_moved(
                 link=link,
             ),
         )
-        await append_audit(
-            session,
-            now=now,
-            actor_kind=Actor.SYSTEM.value,
-            actor_id=None,
-            action=AuditAction.FAMILY_TOLD_OF_MOVE,
-            request_id=request.id,
-            conference_id=conference.id,
-            details={"invitation_id": saved_id(invitation), "family_member_id": member.id},
-        )
+        await _told(session, now=now, request=request, invitation=invitation, member=member)
         told += 1
     return told
 
@@ -99,3 +107,23 @@ def _moved_words(
         "answer_by": moment_in(language, deadline),
         "consent_url": link,
     }
+
+
+async def _told(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    request: ObservationRequest,
+    invitation: ConsentInvitation,
+    member: FamilyMember,
+) -> None:
+    await append_audit(
+        session,
+        now=now,
+        actor_kind=Actor.SYSTEM.value,
+        actor_id=None,
+        action=AuditAction.FAMILY_TOLD_OF_MOVE,
+        request_id=request.id,
+        conference_id=request.conference_id,
+        details={"invitation_id": saved_id(invitation), "family_member_id": member.id},
+    )

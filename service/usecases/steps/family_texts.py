@@ -25,6 +25,7 @@ class TextTemplate(StrEnum):
 
     INVITATION = "family_text_invitation"
     REMINDER = "family_text_reminder"
+    MOVED = "family_text_moved"
 
 
 _TEMPLATES = {
@@ -113,6 +114,60 @@ async def send_family_text(
             conference_start=conference.starts_at,
             deadline=deadline,
             link=short_answer_url(settings, invitation.nonce),
+        ),
+        request_id=saved_id(request),
+    )
+
+
+def moved_text(
+    settings: Settings,
+    *,
+    language: Language,
+    conference_start: datetime,
+    deadline: datetime,
+    link: str,
+) -> str:
+    """The text telling a person the meeting moved, in one language; their answer stands."""
+    say = Words(language)
+    return say(
+        "%(service)s: the meeting is now on %(when)s. To answer, or change your answer, by "
+        "%(answer_by)s: %(link)s",
+        service=settings.qa_service_name,
+        when=say.moment(conference_start, on=True),
+        answer_by=say.moment(deadline),
+        link=link,
+    )
+
+
+async def send_moved_text(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    invitation: ConsentInvitation,
+    member: FamilyMember,
+    request: ObservationRequest,
+    conference: Conference,
+    deadline: datetime,
+) -> None:
+    """Text a person reached by text that the meeting moved, with their same short link."""
+    assert member.mobile_number
+    link = short_answer_url(settings, invitation.nonce)
+    await enqueue_text(
+        session,
+        now=now,
+        template=TextTemplate.MOVED,
+        recipient_role=RecipientRole.FAMILY,
+        to_number=member.mobile_number,
+        text="\n".join(
+            moved_text(
+                settings,
+                language=language,
+                conference_start=conference.starts_at,
+                deadline=deadline,
+                link=link,
+            )
+            for language in family_languages(settings, member)
         ),
         request_id=saved_id(request),
     )

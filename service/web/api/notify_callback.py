@@ -19,6 +19,8 @@ class NotifyReceipt(BaseModel):
 
     id: str = Field(min_length=1, max_length=64)
     status: str = Field(max_length=40)
+    # What the service called the message when it sent it ("outbox-42").
+    reference: str | None = Field(default=None, max_length=100)
 
 
 @router.post("/notify/callback", status_code=204)
@@ -43,8 +45,13 @@ async def notify_callback(
     except ValueError:
         # "sending", "created" and any state added later: nothing to record yet.
         return Response(status_code=204)
-    await record_receipt(
-        session, settings=settings, now=now, notification_id=receipt.id, status=status
+    known = await record_receipt(
+        session,
+        settings=settings,
+        now=now,
+        notification_id=receipt.id,
+        status=status,
+        reference=receipt.reference,
     )
-    # An unknown id gets 204 too: Notify would only keep retrying it.
-    return Response(status_code=204)
+    # Not known (yet): Notify sends a receipt again after a failure, so it is not lost.
+    return Response(status_code=204 if known else 404)

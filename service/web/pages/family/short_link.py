@@ -10,7 +10,7 @@ from service.links import LinkProblem, make_consent_token
 from service.usecases.short_links import link_of_short_code
 from service.web.deps import NowDep, ReadSessionDep, SettingsDep
 from service.web.pages.family.language_choice import chosen_language
-from service.web.pages.family.visits import Visit, bad_link_page
+from service.web.pages.family.visits import Visit, bad_link_page, is_slowed
 
 router = APIRouter(include_in_schema=False)
 # Longer than any code typed with spaces or dashes; anything longer is not one.
@@ -22,14 +22,18 @@ async def short_answer_link(
     request: Request, code: str, session: ReadSessionDep, settings: SettingsDep, now: NowDep
 ) -> Response:
     """On to the person's consent page; opening it records nothing."""
+    language = chosen_language(request, None) or Language.ENGLISH
+    visit = Visit(request, session, settings, now, language)
+    # An address that has guessed too often is slowed before any code is looked at, so a
+    # right guess among wrong ones is not told apart from them.
+    if await is_slowed(visit):
+        return await bad_link_page(visit, LinkProblem.NOT_VALID)
     link = (
         await link_of_short_code(session, settings=settings, code=code)
         if len(code) <= MAX_TYPED_LENGTH
         else None
     )
     if link is None:
-        language = chosen_language(request, None) or Language.ENGLISH
-        visit = Visit(request, session, settings, now, language)
         return await bad_link_page(visit, LinkProblem.NOT_VALID)
     token = make_consent_token(settings, invitation_id=link.invitation_id, nonce=link.nonce)
     # A language asked for in the short address goes on with it; nothing else does.

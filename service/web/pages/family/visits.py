@@ -40,6 +40,11 @@ def _limiter(request: Request) -> BadLinkLimiter:
     return limiter
 
 
+async def is_slowed(visit: Visit) -> bool:
+    """Whether this address has tried too many bad links lately."""
+    return await _limiter(visit.request).is_blocked(client_address(visit.request), visit.now)
+
+
 async def bad_link_page(visit: Visit, problem: LinkProblem) -> Response:
     # Done with the page's own connection: the limiter takes one of its own, and a burst of
     # bad links holding two each could otherwise empty the pool and wait on itself.

@@ -79,13 +79,12 @@ class Settings(BaseSettings):
     qa_mailbox: str = "safeguarding-qa@localhost"
     qa_service_phone: str = "01234 567890"
     qa_service_name: str = "Safeguarding Quality Assurance Service"
-    # GOV.UK Notify, for text messages (and family email, and letters, when asked): the API
-    # key, its address, and the ids of the templates set up in Notify for this service.
+    # GOV.UK Notify, for text messages (and family email, when asked): the API key, its
+    # address, and the ids of the templates set up in Notify for this service.
     notify_api_key: str | None = None
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     notify_sms_template_id: str | None = None
     notify_email_template_id: str | None = None
-    notify_letters: bool = False
     # The bearer token Notify sends with its delivery receipts to POST /notify/callback.
     notify_callback_token: str | None = None
     # A council in Wales offers its service in Welsh: a family member whose language is not

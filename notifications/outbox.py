@@ -1,4 +1,5 @@
-"""The outbox: every email is a row written in the same transaction as the change that causes it."""
+"""The outbox: every email, text message and letter is a row written in the same transaction as
+the change that causes it."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -144,6 +145,53 @@ async def enqueue_text(
         # A text message has no subject; this names it in the outbox and on the record.
         subject="Text message",
         body_text=text,
+        request_id=request_id,
+        status=DeliveryStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
+_PERSON = "person-"
+
+
+def letter_recipient(person_id: int) -> str:
+    """What a letter's row keeps in place of an address: whom it is for. Two people at one
+    address each get their own letter, and a returned one is traced to the right person."""
+    return f"{_PERSON}{person_id}"
+
+
+def letter_person_id(to_address: str) -> int | None:
+    """Whom a letter's row is for, or None when it names nobody."""
+    number = to_address.removeprefix(_PERSON)
+    found = to_address.startswith(_PERSON) and number.isdigit() and len(number) < 12
+    return int(number) if found else None
+
+
+async def enqueue_letter(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    template: str,
+    recipient_role: RecipientRole,
+    person_id: int,
+    html: str,
+    request_id: int | None = None,
+) -> OutboxMessage:
+    """Add a letter to the outbox in the caller's transaction, like an email. It is kept as its
+    HTML, and becomes a PDF only when it is posted, off the request that asked for it."""
+    message = OutboxMessage(
+        created_at=now,
+        channel=Channel.LETTER.value,
+        template=template,
+        recipient_role=recipient_role,
+        # The address is inside the letter; this names whom it is for, on the record.
+        to_address=letter_recipient(person_id),
+        subject="Letter",
+        body_html=html,
         request_id=request_id,
         status=DeliveryStatus.PENDING.value,
         attempts=0,

@@ -1,6 +1,8 @@
 """Delivering each outbox row by its channel: emails by SMTP (or Notify), text messages and
 letters through GOV.UK Notify."""
 
+from collections.abc import Awaitable, Callable
+
 from notifications.errors import PermanentDeliveryError
 from notifications.notify import NotifyClient
 from notifications.outbox import Channel, OutboxMessage, RecipientRole
@@ -8,7 +10,8 @@ from notifications.transport import Transport
 
 
 class NotifyTransport:
-    """Sends text messages, and emails when a Notify email template is given, through Notify.
+    """Sends text messages, letters made here as PDFs, and emails when a Notify email template is
+    given, through Notify.
 
     Each Notify template holds only placeholders, so the words stay in this service (and its
     Welsh): a text message template `((message))`, an email template `((subject))` as its
@@ -21,10 +24,13 @@ class NotifyTransport:
         *,
         sms_template_id: str | None,
         email_template_id: str | None = None,
+        letter_pdf: Callable[[str], Awaitable[bytes]] | None = None,
     ) -> None:
         self.client = client
         self.sms_template_id = sms_template_id
         self.email_template_id = email_template_id
+        # Makes a letter's PDF from its HTML; given when letters are posted through Notify.
+        self.letter_pdf = letter_pdf
 
     async def send(self, row: OutboxMessage) -> str | None:
         """Hand the row to Notify; returns Notify's id for it."""
@@ -42,6 +48,10 @@ class NotifyTransport:
                 template_id=self.email_template_id,
                 personalisation={"subject": row.subject, "body": row.body_text or ""},
                 reference=reference,
+            )
+        if row.channel == Channel.LETTER and self.letter_pdf and row.body_html:
+            return await self.client.send_precompiled_letter(
+                pdf=await self.letter_pdf(row.body_html), reference=reference
             )
         raise PermanentDeliveryError(f"no Notify template is set up for {row.channel}")
 

@@ -14,6 +14,7 @@ from notifications.notify import NotifyClient
 from notifications.outbox import Channel, OutboxMessage
 from notifications.routing import NotifyTransport, RoutingTransport
 from notifications.transport import MailboxTransport, SmtpConfig, SmtpTransport, Transport
+from service.pdf import html_to_pdf, pdf_available
 from service.settings import Environment, Settings
 from service.store.database import Database
 from service.usecases.scheduled_jobs import run_scheduled_jobs
@@ -61,8 +62,8 @@ def _email_transport(settings: Settings) -> Transport:
 
 def make_transport(settings: Settings) -> Transport:
     """Emails by SMTP (or the development mailbox), and family email through Notify when its
-    email template is set; text messages through Notify when it is set up. A channel with no
-    way to send it fails at once, so the person is asked in person."""
+    email template is set; text messages and letters through Notify when they are set up. A
+    channel with no way to send it fails at once, so the person is asked in person."""
     problem = mail_server_problem(settings)
     if problem is not None:
         raise ValueError(problem)
@@ -73,9 +74,12 @@ def make_transport(settings: Settings) -> Transport:
         NotifyClient(settings.notify_api_key, base_url=settings.notify_base_url),
         sms_template_id=settings.notify_sms_template_id,
         email_template_id=settings.notify_email_template_id,
+        letter_pdf=html_to_pdf if settings.letters_available and pdf_available() else None,
     )
     if settings.texts_available:
         routes[Channel.SMS] = notify
+    if notify.letter_pdf is not None:
+        routes[Channel.LETTER] = notify
     # Family email through Notify when its template is set; staff email and invites keep SMTP.
     return RoutingTransport(
         routes, family_email=notify if settings.notify_email_template_id else None

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     notify_email_template_id: str | None = None
     # The bearer token Notify sends with its delivery receipts to POST /notify/callback.
     notify_callback_token: str | None = None
+    # Letters posted through Notify's precompiled letter service, for people QA chose to reach
+    # by post. Off, QA prints each letter from the request page to post or hand over.
+    notify_letters: bool = False
     # A council in Wales offers its service in Welsh: a family member whose language is not
     # yet known is written to in Welsh and English, Welsh first.
     welsh_language: bool = False
@@ -201,6 +204,12 @@ class Settings(BaseSettings):
         return bool(
             self.notify_api_key and self.notify_sms_template_id and self.notify_callback_token
         )
+
+    @property
+    def letters_available(self) -> bool:
+        """Whether letters are posted through Notify: asked for, with Notify and the token for
+        its receipts set (a letter that never arrived must not look sent)."""
+        return bool(self.notify_letters and self.notify_api_key and self.notify_callback_token)
 
     @property
     def is_development(self) -> bool:

@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     INVITATION_SENT = "invitation_sent"
     FAMILY_MEMBER_TO_ASK_IN_PERSON = "family_member_to_ask_in_person"
     LINK_REISSUED = "link_reissued"
+    LETTER_PRINTED = "letter_printed"
     REMINDER_SENT = "reminder_sent"
     FAMILY_TOLD_OF_MOVE = "family_told_of_move"
     INVITATION_ENDED = "invitation_ended"

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from notifications.outbox import DeliveryStatus, RecipientRole
+from notifications.outbox import DeliveryStatus, RecipientRole, letter_recipient
 from service.domain.audit_actions import AuditAction
 from service.languages import ENGLISH_WORDS, Words
 from service.record.load import RequestRecord
+from service.store.ids import saved_id
 from service.store.record_queries import EmailState
 
 
@@ -22,12 +23,24 @@ class Mark(StrEnum):
 
 
 # The audit actions that send a family member their link, and the templates that carry them
-# (an email's, then a text message's).
+# (an email's, a text message's, a letter's).
 LINK_EMAILS: dict[str, tuple[str, ...]] = {
-    AuditAction.INVITATION_SENT: ("family_invitation", "family_text_invitation"),
-    AuditAction.LINK_REISSUED: ("family_invitation", "family_text_invitation"),
+    AuditAction.INVITATION_SENT: (
+        "family_invitation",
+        "family_text_invitation",
+        "family_letter_invitation",
+    ),
+    AuditAction.LINK_REISSUED: (
+        "family_invitation",
+        "family_text_invitation",
+        "family_letter_invitation",
+    ),
     AuditAction.REMINDER_SENT: ("family_reminder", "family_text_reminder"),
-    AuditAction.FAMILY_TOLD_OF_MOVE: ("family_conference_moved", "family_text_moved"),
+    AuditAction.FAMILY_TOLD_OF_MOVE: (
+        "family_conference_moved",
+        "family_text_moved",
+        "family_letter_moved",
+    ),
 }
 _LINK_TEMPLATES = tuple({prefix for prefixes in LINK_EMAILS.values() for prefix in prefixes})
 CALENDAR_TEMPLATES = ("calendar_invite", "calendar_cancel")
@@ -65,6 +78,8 @@ def delivery(
         )
     status = DeliveryStatus(email.status)
     texted = email.channel == "sms"
+    if email.channel == "letter":
+        return _letter_delivery(email, to_reader=to_reader, person=person, say=say)
     if status is DeliveryStatus.SENT and email.sent_at is not None:
         sent_on = say.moment(email.sent_at, on=True)
         if texted and email.provider_status == "delivered":
@@ -91,6 +106,32 @@ def delivery(
         return Delivery(f"The email is being sent ({tries_so_far(email.attempts)}).", Mark.CURRENT)
     return Delivery(
         f"The email has not gone yet: trying again, {tries_so_far(email.attempts)}.",
+        Mark.CURRENT,
+    )
+
+
+def _letter_delivery(
+    letter: EmailState, *, to_reader: bool, person: str | None, say: Words
+) -> Delivery:
+    """Where a letter posted through Notify is: with the printer (posted), or never sent."""
+    status = DeliveryStatus(letter.status)
+    if status is DeliveryStatus.SENT and letter.sent_at is not None:
+        sent_on = say.moment(letter.sent_at, on=True)
+        if letter.provider_status == "received":
+            return Delivery(
+                say("Letter printed and posted, sent on %(when)s.", when=sent_on), Mark.DONE
+            )
+        return Delivery(say("Letter sent to be posted on %(when)s.", when=sent_on), Mark.DONE)
+    if status is DeliveryStatus.PERMANENT_FAILURE:
+        if to_reader:
+            return Delivery(say("The letter could not be posted."), Mark.STOPPED)
+        return Delivery(
+            f"The letter could not be posted: ask {person or 'them'} in person.", Mark.STOPPED
+        )
+    if to_reader:
+        return Delivery(say("The letter is on its way."), Mark.CURRENT)
+    return Delivery(
+        f"The letter has not gone to be posted yet ({tries_so_far(letter.attempts)}).",
         Mark.CURRENT,
     )
 
@@ -135,7 +176,12 @@ def link_emails_by_entry(record: RequestRecord) -> dict[int, EmailState | None]:
         if sent_as is None or entry.id is None:
             continue
         found = None
-        for address in (member.email, member.mobile_number) if member else ():
+        addresses = (
+            (member.email, member.mobile_number, letter_recipient(saved_id(member)))
+            if member
+            else ()
+        )
+        for address in addresses:
             queue = queues.get((sent_as, address.lower())) if address else None
             if queue and queue[0].created_at == entry.occurred_at:
                 found = queue.popleft()

@@ -26,23 +26,54 @@ def _wording(step: Step) -> str:
     return step.say(wording) if wording else ""
 
 
+# Each way a link went, for the person it went to (in their language) and for QA ("{who}"
+# names the person), by what was sent and how.
+_TITLES: dict[tuple[str, str], tuple[str, str]] = {
+    (AuditAction.LINK_REISSUED, "email"): (
+        N_("A new link was emailed to you"),
+        "A new link was emailed to {who}",
+    ),
+    (AuditAction.LINK_REISSUED, "sms"): (
+        N_("A new link was texted to you"),
+        "A new link was texted to {who}",
+    ),
+    (AuditAction.LINK_REISSUED, "letter"): (
+        N_("A new letter was posted to you"),
+        "A new letter was posted to {who}",
+    ),
+    (AuditAction.REMINDER_SENT, "email"): (
+        N_("A reminder was emailed to you"),
+        "A reminder was emailed to {who}",
+    ),
+    (AuditAction.REMINDER_SENT, "sms"): (
+        N_("A reminder was texted to you"),
+        "A reminder was texted to {who}",
+    ),
+    (AuditAction.INVITATION_SENT, "email"): (
+        N_("You were asked by email"),
+        "{who} was asked by email",
+    ),
+    (AuditAction.INVITATION_SENT, "sms"): (
+        N_("You were asked by text message"),
+        "{who} was asked by text message",
+    ),
+    (AuditAction.INVITATION_SENT, "letter"): (
+        N_("You were asked by letter"),
+        "{who} was asked by letter",
+    ),
+}
+_TOLD_OF_MOVE = (N_("You were told the new date and time"), "{who} was told the new date and time")
+
+
 def _invitation_title(step: Step) -> str:
-    say, action = step.say, step.entry.action
-    if step.about_reader:
-        if action == AuditAction.LINK_REISSUED:
-            return say("A new link was emailed to you")
-        if action == AuditAction.REMINDER_SENT:
-            return say("A reminder was emailed to you")
-        if action == AuditAction.FAMILY_TOLD_OF_MOVE:
-            return say("You were told the new date and time")
-        return say("You were asked by email")
-    if action == AuditAction.LINK_REISSUED:
-        return f"A new link was emailed to {step.who()}"
-    if action == AuditAction.REMINDER_SENT:
-        return f"A reminder was emailed to {step.who()}"
+    sent = step.matches.emails.get(saved_id(step.entry))
+    action = step.entry.action
     if action == AuditAction.FAMILY_TOLD_OF_MOVE:
-        return f"{step.who()} was told the new date and time"
-    return f"{step.who()} was asked by email"
+        mine, theirs = _TOLD_OF_MOVE
+    else:
+        channel = sent.channel if sent else "email"
+        mine, theirs = _TITLES.get((action, channel)) or _TITLES[(action, "email")]
+    return step.say(mine) if step.about_reader else theirs.format(who=step.who())
 
 
 def invitation_words(step: Step) -> EntryWords:

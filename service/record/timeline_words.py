@@ -32,6 +32,7 @@ ABOUT_ONE_PERSON = frozenset(
         AuditAction.INVITATION_SENT,
         AuditAction.FAMILY_MEMBER_TO_ASK_IN_PERSON,
         AuditAction.LINK_REISSUED,
+        AuditAction.LETTER_PRINTED,
         AuditAction.REMINDER_SENT,
         AuditAction.ANSWER_GIVEN,
         AuditAction.ANSWER_CHANGED,
@@ -79,6 +80,12 @@ def _undeliverable(step: Step) -> EntryWords:
     )
     kind = "A text message" if step.details.get("channel") == "sms" else "An email"
     return EntryWords(f"{kind} to {step.who()} could not be delivered", lines, Mark.STOPPED)
+
+
+def _letter_printed(step: Step) -> EntryWords:
+    if step.about_reader:
+        return EntryWords(step.say("A letter was printed for you by %(by)s", by=step.by()))
+    return EntryWords(title_case(f"A letter for {step.who()} was printed by {step.by()}"))
 
 
 def _simple(
@@ -147,6 +154,7 @@ _WORDS: dict[str, Callable[[Step], EntryWords]] = {
     AuditAction.FAMILY_MEMBER_NOT_ASKED: not_asked_words,
     AuditAction.INVITATION_SENT: invitation_words,
     AuditAction.LINK_REISSUED: invitation_words,
+    AuditAction.LETTER_PRINTED: _letter_printed,
     AuditAction.REMINDER_SENT: invitation_words,
     AuditAction.FAMILY_MEMBER_TO_ASK_IN_PERSON: in_person_words,
     AuditAction.ANSWER_GIVEN: answer_words,

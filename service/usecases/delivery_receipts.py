@@ -1,4 +1,4 @@
-"""Delivery receipts from GOV.UK Notify: what became of a text (or email) it took from us.
+"""Delivery receipts from GOV.UK Notify: what became of a text, letter or email it took from us.
 
 Notify takes a message at once and tells us later whether the phone got it. A final failure
 is handled like a bounced email: the message is recorded undeliverable, QA is told, and the
@@ -26,10 +26,20 @@ class NotifyStatus(StrEnum):
     TEMPORARY_FAILURE = "temporary-failure"
     # Notify's own fault; it does not try again, so neither would the message arrive.
     TECHNICAL_FAILURE = "technical-failure"
+    # Letters: the printer has it (printed and posted), or it never will.
+    RECEIVED = "received"
+    VALIDATION_FAILED = "validation-failed"
+    VIRUS_SCAN_FAILED = "virus-scan-failed"
 
 
 FINAL_FAILURES = frozenset(
-    {NotifyStatus.PERMANENT_FAILURE, NotifyStatus.TEMPORARY_FAILURE, NotifyStatus.TECHNICAL_FAILURE}
+    {
+        NotifyStatus.PERMANENT_FAILURE,
+        NotifyStatus.TEMPORARY_FAILURE,
+        NotifyStatus.TECHNICAL_FAILURE,
+        NotifyStatus.VALIDATION_FAILED,
+        NotifyStatus.VIRUS_SCAN_FAILED,
+    }
 )
 _REFERENCE_PREFIX = "outbox-"
 

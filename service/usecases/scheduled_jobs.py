@@ -26,7 +26,7 @@ from service.store.tables import Conference, ConsentInvitation, FamilyMember, Ob
 from service.usecases.audit_seal import send_daily_seal
 from service.usecases.mail_retention import clear_expired_mail_bodies
 from service.usecases.steps.deadlines import answers_needed_by
-from service.usecases.steps.family_links import can_be_sent_a_link, send_family_link
+from service.usecases.steps.family_links import can_be_reminded, send_family_link
 from service.usecases.steps.family_mail import LinkEmail
 from service.usecases.steps.mail import tell_qa
 from service.usecases.steps.moves import move_request
@@ -123,7 +123,7 @@ async def send_due_reminders(
             for invitation, member in rows:
                 if (
                     invitation.ask_in_person
-                    or not can_be_sent_a_link(settings, member)
+                    or not can_be_reminded(settings, member)
                     or not reminder_due(
                         now=now,
                         deadline=deadline,

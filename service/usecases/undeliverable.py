@@ -1,4 +1,4 @@
-"""When a family member's email or text cannot be delivered, QA is told so they can ask in
+"""When a family member's email, text or letter cannot be delivered, QA is told so they can ask in
 person."""
 
 from datetime import datetime
@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from notifications.emails import EmailTemplate
-from notifications.outbox import Channel, OutboxMessage, RecipientRole
+from notifications.outbox import Channel, OutboxMessage, RecipientRole, letter_person_id
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
 from service.domain.states import Actor
@@ -28,12 +28,14 @@ async def tell_qa_email_undeliverable(
     conference = await session.get(Conference, request.conference_id) if request else None
     if request is None or conference is None:
         return
-    # The outbox knows only the address or number: the person is whoever in the family has
-    # it, so the record and QA's pages can name who to ask in person.
-    reached_at = (
-        col(FamilyMember.mobile_number) == message.to_address
-        if message.channel == Channel.SMS
-        else func.lower(col(FamilyMember.email)) == message.to_address.lower()
+    # The outbox knows only the address or number (a letter, whom it is for): the person is
+    # whoever in the family has it, so the record and QA's pages can name who to ask in person.
+    reached_at = {
+        Channel.SMS: col(FamilyMember.mobile_number) == message.to_address,
+        Channel.LETTER: col(FamilyMember.id) == (letter_person_id(message.to_address) or -1),
+    }.get(
+        Channel(message.channel),
+        func.lower(col(FamilyMember.email)) == message.to_address.lower(),
     )
     member_id = await session.scalar(
         select(col(FamilyMember.id))

@@ -16,8 +16,10 @@ from service.languages import Language, moment_in
 from service.links import consent_url
 from service.settings import Settings
 from service.store.ids import saved_id
+from service.store.loading import load_staff
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
-from service.usecases.steps.family_links import can_be_sent_a_link
+from service.usecases.steps.family_letters import LetterTemplate
+from service.usecases.steps.family_links import can_be_sent_a_link, post_family_letter
 from service.usecases.steps.family_mail import (
     conference_when,
     family_languages,
@@ -52,6 +54,22 @@ async def tell_family_conference_moved(
     told = 0
     for invitation, member in rows:
         if not can_be_sent_a_link(settings, member):
+            continue
+        if ContactChannel(member.contact_channel) is ContactChannel.LETTER:
+            # The letter again, as it now stands: the new date, and the answer date with it.
+            await post_family_letter(
+                session,
+                settings=settings,
+                now=now,
+                template=LetterTemplate.MOVED,
+                invitation=invitation,
+                member=member,
+                request=request,
+                conference=conference,
+                observer=await load_staff(session, request.trainee_id),
+            )
+            await _told(session, now=now, request=request, invitation=invitation, member=member)
+            told += 1
             continue
         if ContactChannel(member.contact_channel) is ContactChannel.SMS:
             await send_moved_text(

@@ -7,13 +7,13 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from service.languages import parse_language
+from service.pdf import pdf_available
 from service.record.audit_watch import AuditChainWatch, ChainState
 from service.record.export import export_family_member_record, export_full_record
 from service.web.deps import NowDep, PageQaDep, SettingsDep, WriteSessionDep
 from service.web.http.app_state import database_of
 from service.web.http.fields import IdPath
 from service.web.pages.qa.record_documents import record_document
-from service.web.pages.qa.record_pdf import pdf_available
 
 router = APIRouter(prefix="/qa", include_in_schema=False)
 

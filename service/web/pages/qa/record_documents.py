@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from service.languages import Language
+from service.pdf import html_to_pdf
 from service.settings import TEMPLATE_DIR, Settings
 from service.web.http.app_state import templates_in
-from service.web.pages.qa.record_pdf import html_to_pdf
 
 _STYLES = TEMPLATE_DIR / "exports" / "record.css"
 

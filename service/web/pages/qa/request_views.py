@@ -5,11 +5,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications.outbox import DeliveryStatus
+from notifications.outbox import DeliveryStatus, letter_recipient
 from service.domain.allowed_now import AllowedNow, RequestNow, allowed_now
 from service.domain.consent import who_is_asked
 from service.domain.errors import NotFound
 from service.domain.states import FINISHED_STATUSES, Actor, RequestStatus
+from service.pdf import pdf_available
 from service.record.load import record_for_row
 from service.record.timeline import TimelineItem, build_timeline
 from service.record.timeline_emails import delivery, latest_link_email
@@ -21,7 +22,6 @@ from service.store.views import FamilyRow, RequestRow, family_for_request, reque
 from service.usecases.steps.asking import family_facts
 from service.usecases.steps.deadlines import answers_needed_by
 from service.web.pages.qa.common import status_tag
-from service.web.pages.qa.record_pdf import pdf_available
 
 FILTERS: dict[str, tuple[str, list[str] | None]] = {
     "submitted": ("Waiting for your decision", [RequestStatus.SUBMITTED.value]),
@@ -83,7 +83,9 @@ class FamilyLine:
 
 def _delivery_words(member: FamilyMember, emails: list[EmailState]) -> tuple[str | None, bool]:
     """How the person's latest link email fared, and whether it could not be delivered."""
-    email = latest_link_email(emails, member.email, member.mobile_number)
+    email = latest_link_email(
+        emails, member.email, member.mobile_number, letter_recipient(saved_id(member))
+    )
     if email is None:
         return None, False
     words = delivery(email, person=member.name)

@@ -133,9 +133,10 @@ async def qa_action(
 ActionDep = Annotated[QaAction, Depends(qa_action)]
 
 
-async def _refused(
+async def show_refusal(
     action: QaAction, request_id: int, errors: list[FieldError], status: int
 ) -> Response:
+    """The request page again, with why the action was refused."""
     async with fresh_read(action.request) as session:
         view = await request_view(
             session, settings=action.settings, now=action.now, request_id=request_id
@@ -160,7 +161,7 @@ async def _run(
         raise
     except DomainError as error:
         errors = [domain_field_error(error)]
-        return await _refused(action, request_id, errors, refusal_status(error))
+        return await show_refusal(action, request_id, errors, refusal_status(error))
     return RedirectResponse(f"/qa/requests/{request_id}?done={done}", status_code=303)
 
 
@@ -186,7 +187,7 @@ async def decline(request_id: IdPath, action: ActionDep) -> Response:
     """Decline the request with a reason the trainee will read."""
     parsed = parse_form(DeclineForm, action.form, ACTION_MESSAGES)
     if parsed.value is None:
-        return await _refused(action, request_id, parsed.errors, 422)
+        return await show_refusal(action, request_id, parsed.errors, 422)
     reason = parsed.value.reason
     return await _run(
         action,
@@ -227,7 +228,7 @@ async def record_family_answer(request_id: IdPath, action: ActionDep) -> Respons
     parsed = parse_form(AnswerForm, action.form, ACTION_MESSAGES)
     form = parsed.value
     if form is None:
-        return await _refused(action, request_id, parsed.errors, 422)
+        return await show_refusal(action, request_id, parsed.errors, 422)
     return await _run(
         action,
         request_id,
@@ -252,7 +253,7 @@ async def chair_check(request_id: IdPath, action: ActionDep) -> Response:
     """Record what the chair found when asking the family again on the day."""
     parsed = parse_form(ChairCheckForm, action.form, ACTION_MESSAGES)
     if parsed.value is None:
-        return await _refused(action, request_id, parsed.errors, 422)
+        return await show_refusal(action, request_id, parsed.errors, 422)
     outcome = parsed.value.outcome
     return await _run(
         action,

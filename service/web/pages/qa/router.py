@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from service.web.pages.qa import conferences, family, record, requests
+from service.web.pages.qa import conferences, family, letters, record, requests
 
 router = APIRouter(include_in_schema=False)
 router.include_router(requests.router)
 router.include_router(conferences.router)
 router.include_router(family.router)
 router.include_router(record.router)
+router.include_router(letters.router)

@@ -1,7 +1,8 @@
-"""PDF copies of a printed record, when WeasyPrint is installed (`pip install -e '.[pdf]'`).
+"""PDFs of printed records and of letters to families, when WeasyPrint is installed
+(`pip install -e '.[pdf]'`).
 
 WeasyPrint is optional because it needs Pango from the operating system. Without it the service
-offers the HTML copy only, which every browser prints to PDF.
+offers the HTML copy only, which every browser prints to PDF, and posts no letters itself.
 """
 
 import asyncio
@@ -33,7 +34,7 @@ def pdf_available() -> bool:
 
 
 def _refuse_every_url(url: str, *_args: object, **_kwargs: object) -> object:
-    raise ValueError(f"A printed record fetches nothing, not even {url}.")
+    raise ValueError(f"A printed document fetches nothing, not even {url}.")
 
 
 def _no_fetching(weasyprint: ModuleType) -> object:

@@ -7,10 +7,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from service.pdf import pdf_available
 from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import AuditEntry, ConsentAnswer
-from service.pdf import pdf_available
 from tests.support.consent import answer, approved_request, consent_paths
 from tests.support.scenario import World, build_world
 from tests.support.web import sign_in

@@ -115,6 +115,30 @@ class NotifyClient:
         self._raise_for(answer)
         return str(answer.json().get("status", ""))
 
+    async def notification_by_reference(self, reference: str) -> str | None:
+        """Notify's id for a message it took with our reference, or None if it took none.
+
+        Asked before trying a message again whose earlier try may have reached Notify (its
+        answer was lost, or the dispatcher stopped mid-send): Notify has no idempotency key,
+        and a family must not get the same text twice.
+        """
+        try:
+            answer = await self._http.get(
+                "/v2/notifications", params={"reference": reference}, headers=self._headers()
+            )
+        except httpx.TransportError as error:
+            raise TemporaryDeliveryError(
+                f"Notify could not be asked: {type(error).__name__}"
+            ) from error
+        self._raise_for(answer)
+        found = answer.json().get("notifications") or []
+        ids = [
+            item.get("id")
+            for item in found
+            if isinstance(item, dict) and item.get("reference") == reference
+        ]
+        return ids[0] if ids and isinstance(ids[0], str) and ids[0] else None
+
     async def close(self) -> None:
         """Close the connection pool."""
         await self._http.aclose()

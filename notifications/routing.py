@@ -35,6 +35,11 @@ class NotifyTransport:
     async def send(self, row: OutboxMessage) -> str | None:
         """Hand the row to Notify; returns Notify's id for it."""
         reference = f"outbox-{row.id}"
+        if row.attempts > 1:
+            # An earlier try may have reached Notify before its answer was lost.
+            earlier = await self.client.notification_by_reference(reference)
+            if earlier is not None:
+                return earlier
         if row.channel == Channel.SMS and self.sms_template_id:
             return await self.client.send_sms(
                 phone_number=row.to_address,

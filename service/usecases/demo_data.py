@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from service.domain.contact import ContactChannel
 from service.domain.times import london_day, london_time
 from service.domain.working_days import add_working_days
 from service.settings import Settings
@@ -21,6 +22,9 @@ DEMO_PASSWORD = "demo-password-only-for-this-machine"  # noqa: S105 - printed fo
 DEMO_QA_EMAIL = "qa@example.org"
 DEMO_TRAINEE_EMAIL = "trainee@example.org"
 DEMO_REFERENCE = "DEMO-0001"
+
+# The mother is reached by letter, so QA can print one from the request page.
+_DEMO_ADDRESS = ("1 Example Street\nExampletown", "SW1A 1AA")
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ async def seed_demo(
         ),
     ]
     for name, relationship, email, is_child, born, understanding, judged_by in family:
+        by_letter = relationship == "Mother"
         await add_family_member(
             session,
             settings=settings,
@@ -138,6 +143,9 @@ async def seed_demo(
                 contact_by_email=True,
                 # One parent reads Easy Read, so the demo shows the third wording too.
                 communication_needs="easy_read" if relationship == "Father" else "",
+                contact_channel=ContactChannel.LETTER if by_letter else None,
+                address_lines=_DEMO_ADDRESS[0] if by_letter else None,
+                postcode=_DEMO_ADDRESS[1] if by_letter else None,
             ),
         )
     return accounts

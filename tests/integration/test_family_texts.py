@@ -321,3 +321,33 @@ async def test_receipts_found_by_our_reference_a_technical_failure_and_an_unknow
             headers=headers,
         )
         assert unknown.status_code == 404, reference
+
+
+async def test_a_text_whose_answer_was_lost_is_not_sent_twice(
+    client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+    notify: NotifyStandIn,
+    clock: FrozenClock,
+) -> None:
+    world = await build_world(database)
+    await _father_by_text(client, world)
+    await approved_request(client, world)
+    # Notify takes the text, then the connection drops before its answer arrives.
+    notify.lose_next_answer = True
+    await _deliver_all(settings, database, clock)
+    assert len(notify.of_kind("sms")) == 1
+    async with database.read_session() as session:
+        row = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms"))
+        ).one()
+    assert row.status == "temporary_failure" and row.provider_id is None
+    # The next try asks Notify by our reference first, and finds the text it already took.
+    clock.advance(minutes=30)
+    await _deliver_all(settings, database, clock)
+    (text,) = notify.of_kind("sms")
+    async with database.read_session() as session:
+        row = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms"))
+        ).one()
+    assert row.status == "sent" and row.provider_id == text.notification_id

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 from authlib.jose import jwt
 from authlib.jose.errors import JoseError
@@ -70,6 +71,8 @@ class NotifyStandIn:
     refused: list[tuple[int, str]] = field(default_factory=list)
     statuses: dict[str, str] = field(default_factory=dict)
     _failures: list[Failure] = field(default_factory=list)
+    # Take the next message, then drop the connection before answering, as a network might.
+    lose_next_answer: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail_next(self, status: int, error: str, message: str, *, times: int = 1) -> None:
@@ -179,7 +182,23 @@ def _handler(stand_in: NotifyStandIn) -> type[BaseHTTPRequestHandler]:
             if refused:
                 self._answer(*refused)
                 return
-            notification_id = self.path.removeprefix("/v2/notifications/")
+            path, _, query = self.path.partition("?")
+            if path == "/v2/notifications":
+                # Notify's list of recent messages, here filtered by our reference only.
+                reference = parse_qs(query).get("reference", [""])[0]
+                found = [
+                    {
+                        "id": item.notification_id,
+                        "reference": item.body.get("reference"),
+                        "type": item.kind,
+                        "status": stand_in.statuses.get(item.notification_id, "sending"),
+                    }
+                    for item in stand_in.received
+                    if item.body.get("reference") == reference
+                ]
+                self._answer(200, {"notifications": found, "links": {"current": self.path}})
+                return
+            notification_id = path.removeprefix("/v2/notifications/")
             if not any(item.notification_id == notification_id for item in stand_in.received):
                 self._answer(*_error(404, "NoResultFound", "No result found"))
                 return
@@ -210,6 +229,10 @@ def _handler(stand_in: NotifyStandIn) -> type[BaseHTTPRequestHandler]:
             assert isinstance(body, dict)
             notification_id = str(uuid.uuid4())
             stand_in.received.append(Received(kind, body, notification_id))
+            if stand_in.lose_next_answer:
+                stand_in.lose_next_answer = False
+                self.close_connection = True
+                return
             self._answer(
                 201,
                 {

@@ -96,6 +96,21 @@ def invitation_words(step: Step) -> EntryWords:
     )
 
 
+def _why_in_person(step: Step) -> str:
+    """Why someone with no support recorded is asked in person: by the way QA chose to reach
+    them (as it is now), when texts or letters were not sent from here."""
+    channel = step.member.contact_channel if step.member else "in_person"
+    if step.about_reader:
+        if channel in ("sms", "letter"):
+            return step.say("You are asked in person.")
+        return step.say("No email: you are not to be contacted by email.")
+    if channel == "sms":
+        return "No text message: texts are not sent from here, or no mobile number was given."
+    if channel == "letter":
+        return "No letter posted: letters are not posted from here, or no address was given."
+    return "No email: they are not to be contacted by email."
+
+
 def in_person_words(step: Step) -> EntryWords:
     say, mine = step.say, step.about_reader
     wording = _wording(step)
@@ -107,11 +122,7 @@ def in_person_words(step: Step) -> EntryWords:
             else f"In person, {support}, as they are recorded as needing."
         )
     else:
-        line = (
-            say("No email: you are not to be contacted by email.")
-            if mine
-            else "No email: they are not to be contacted by email."
-        )
+        line = _why_in_person(step)
     lines: tuple[str, ...] = (line,)
     if wording:
         lines += (say("The information is read out in %(wording)s.", wording=wording),)

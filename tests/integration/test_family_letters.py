@@ -290,3 +290,22 @@ async def test_no_letter_is_printed_once_the_conference_has_started(
         assert not list(
             await session.scalars(select(AuditEntry).where(AuditEntry.action == "letter_printed"))
         )
+
+
+async def test_without_posted_letters_the_pages_say_who_qa_asks_in_person(
+    client: httpx.AsyncClient, database: Database, settings: Settings
+) -> None:
+    settings.notify_letters = False
+    world = await build_world(database)
+    await _father_by_letter(client, world)
+    request_id = await approved_request(client, world)
+    await sign_in(client, world.qa_email)
+    conference = await client.get(f"/qa/conferences/{world.conference_id}")
+    father_row = conference.text.split("Jonathan Quixley", 1)[1].split("</tr>", 1)[0]
+    assert "Ask in person" in father_row and f"Letter: Flat 2, {POSTCODE}" in father_row
+    mother_row = conference.text.split("Alexandra Zebedee", 1)[1].split("</tr>", 1)[0]
+    assert "Ask in person" not in mother_row
+    page = await client.get(f"/qa/requests/{request_id}")
+    assert "No letter posted: letters are not posted from here" in page.text
+    record = await client.get(f"/qa/requests/{request_id}/record")
+    assert f"By letter: Flat 2, 14 Heol y Castell, Caerdydd, {POSTCODE}" in record.text

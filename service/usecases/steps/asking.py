@@ -52,6 +52,13 @@ def family_facts(member: FamilyMember, settings: Settings) -> FamilyMemberFacts:
     )
 
 
+def asked_in_person(settings: Settings, member: FamilyMember) -> bool:
+    """Whether QA would ask this person themselves: no channel here can carry their link, or
+    they need someone with them."""
+    facts = family_facts(member, settings)
+    return not facts.contact_by_email or facts.needs_support_in_person
+
+
 async def current_family(session: AsyncSession, *, conference_id: int) -> list[FamilyMember]:
     """The family members QA listed for a conference, less those removed, in the order added."""
     rows = await session.scalars(

@@ -22,6 +22,7 @@ from service.usecases.conferences import (
     record_conference,
     reschedule_conference,
 )
+from service.usecases.steps.asking import asked_in_person
 from service.web.deps import (
     NowDep,
     PageQaDep,
@@ -149,16 +150,17 @@ async def conference_page(
 ) -> Response:
     """One conference with the family members QA has listed."""
     conference = await load_conference(session, conference_id)
-    family = await family_for_request(session, conference_id=conference_id, request_id=None)
-    done = request.query_params.get("done", "")
+    rows = await family_for_request(session, conference_id=conference_id, request_id=None)
+    family, settings = [row.member for row in rows], request.app.state.settings
     return render_page(
         request,
         "pages/qa/conference.html",
         page_title=f"Conference {conference.reference}",
         conference=conference,
-        members=[row.member for row in family],
+        members=family,
+        in_person={member.id for member in family if asked_in_person(settings, member)},
         can_change_family=conference.cancelled_at is None and now < conference.starts_at,
-        done_message=_DONE.get(done),
+        done_message=_DONE.get(request.query_params.get("done", "")),
     )
 
 

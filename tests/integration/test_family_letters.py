@@ -309,3 +309,34 @@ async def test_without_posted_letters_the_pages_say_who_qa_asks_in_person(
     assert "No letter posted: letters are not posted from here" in page.text
     record = await client.get(f"/qa/requests/{request_id}/record")
     assert f"By letter: Flat 2, 14 Heol y Castell, Caerdydd, {POSTCODE}" in record.text
+
+
+async def test_without_pdfs_qa_prints_the_letter_from_a_self_contained_html_file(
+    client: httpx.AsyncClient,
+    database: Database,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.notify_letters = False
+    monkeypatch.setattr("service.web.pages.qa.letters.pdf_available", lambda: False)
+    world = await build_world(database)
+    await _father_by_letter(client, world)
+    request_id = await approved_request(client, world)
+    invitation = await _father_invitation(database, world)
+    await sign_in(client, world.qa_email)
+    page = await client.get(f"/qa/requests/{request_id}")
+    printed = await client.post(
+        f"/qa/requests/{request_id}/letters/{invitation.id}",
+        data={"csrf_token": csrf_from(page.text)},
+    )
+    assert printed.status_code == 200
+    assert printed.headers["content-type"].startswith("text/html")
+    assert printed.headers["content-security-policy"].startswith("default-src 'none'")
+    assert printed.headers["cache-control"] == "no-store"
+    code = short_answer_url(settings, invitation.nonce).rsplit("/", 1)[1]
+    assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in printed.text
+    assert (
+        "<svg" in printed.text
+        and "<script" not in printed.text
+        and "http-equiv" not in printed.text
+    )

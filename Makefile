@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # Optional extras to install besides the tests' (CI adds `pdf`, which needs Pango).
 EXTRAS ?= test
 
-.PHONY: run test test-unit lint format typecheck bench assets demo clean translations translations-extract
+.PHONY: wheel run test test-unit lint format typecheck bench assets demo clean translations translations-extract
 
 # Debian's python3 leaves out ensurepip unless python3-venv is installed; then the environment
 # is made without pip and pip is put into it by the system's own pip, when there is one.
@@ -39,6 +39,11 @@ run: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/cpc-observers migrate
 	$(BIN)/cpc-observers demo
 	$(BIN)/cpc-observers serve
+
+## Build the installable wheel in dist/ (templates, migrations, static files and the compiled
+## Welsh catalogue inside); see docs/deploy.md.
+wheel: $(INSTALLED) $(CATALOGUES)
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
 
 ## Set up and run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set).
 test: $(INSTALLED) $(CATALOGUES)

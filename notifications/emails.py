@@ -16,7 +16,6 @@ from typing import Protocol, cast
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "emails"
 SOURCE_LANGUAGE = "en"
 
 
@@ -81,7 +80,7 @@ class EmailRenderer:
 
     def __init__(
         self,
-        template_dir: Path = DEFAULT_TEMPLATE_DIR,
+        template_dir: Path,
         translations: Mapping[str, NullTranslations] | None = None,
     ) -> None:
         self.template_dir = template_dir

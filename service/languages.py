@@ -11,7 +11,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
 from gettext import NullTranslations
-from pathlib import Path
 
 from babel.dates import format_date, format_datetime
 from babel.support import Translations
@@ -19,8 +18,8 @@ from jinja2 import BaseLoader, ChainableUndefined, Environment, select_autoescap
 
 from notifications.emails import install_translations
 from service.domain.times import LONDON, format_day, format_moment, london_day
+from service.package_files import translations_folder
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 DOMAIN = "messages"
 
 
@@ -40,7 +39,7 @@ def translations(language: Language) -> NullTranslations:
     """The messages of one language (English needs none: its words are the message ids)."""
     if language is Language.ENGLISH:
         return NullTranslations()
-    loaded = Translations.load(TRANSLATIONS_DIR, [language.value], domain=DOMAIN)
+    loaded = Translations.load(translations_folder(), [language.value], domain=DOMAIN)
     if not isinstance(loaded, Translations):
         raise CatalogueMissing(
             f"The {language.value} catalogue is not compiled: run `make translations`."

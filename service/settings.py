@@ -9,13 +9,16 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.domain.working_days import BankHolidayRegion
+from service.package_files import template_folder
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me"  # noqa: S105 - refused in production
 DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-change-me"  # refused in production
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Pages, emails and printed records: read by the web layer and by the steps that compose the
 # information a family is shown.
-TEMPLATE_DIR = PROJECT_ROOT / "templates"
+TEMPLATE_DIR = template_folder()
+# Where a first run keeps its SQLite database and development mailbox: the working directory
+# `make run` starts in (the checkout), or wherever an installed service is started.
+LOCAL_DATA_DIR = Path("var")
 
 
 class Environment(StrEnum):
@@ -61,7 +64,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CPC_", extra="ignore")
 
     env: Environment = Environment.DEVELOPMENT
-    database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'cpc-observers.db'}"
+    database_url: str = f"sqlite+aiosqlite:///{LOCAL_DATA_DIR / 'cpc-observers.db'}"
     secret_key: str = DEVELOPMENT_SECRET_KEY
     previous_secret_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Seals the audit log's hash chain. Kept outside the database, so nobody who can only
@@ -93,7 +96,7 @@ class Settings(BaseSettings):
     # A council in Wales offers its service in Welsh: a family member whose language is not
     # yet known is written to in Welsh and English, Welsh first.
     welsh_language: bool = False
-    dev_mailbox_dir: Path = PROJECT_ROOT / "var" / "mail"
+    dev_mailbox_dir: Path = LOCAL_DATA_DIR / "mail"
     dispatch_in_process: bool = True
     dispatch_interval_seconds: float = 2.0
     # How long a dispatcher holds a message it is sending before another may take it back;

@@ -1,17 +1,16 @@
 """Schema changes through Alembic, callable from the command line and from tests."""
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+from service.package_files import migrations_folder
 
 
 def alembic_config(database_url: str) -> Config:
     """An Alembic configuration aimed at one database."""
-    config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    migrations = migrations_folder()
+    config = Config(str(migrations / "alembic.ini"))
+    config.set_main_option("script_location", str(migrations))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from service.languages import Language
+from service.package_files import static_folder
 from service.settings import Settings, get_settings
 from service.store.database import Database
 from service.web.api import auth as api_auth
@@ -24,7 +25,7 @@ from service.web.http.errors import install_error_handlers, server_error_respons
 from service.web.http.rendering import render_error_page
 from service.web.http.request_bodies import RequestBodyMiddleware
 from service.web.http.security_headers import SecurityHeadersMiddleware
-from service.web.http.templating import STATIC_DIR, make_templates
+from service.web.http.templating import make_templates
 from service.web.pages import dev_mailbox
 from service.web.pages.admin import accounts as admin_accounts
 from service.web.pages.admin import sessions as admin_sessions
@@ -99,7 +100,7 @@ def create_app(
         error_response=lambda request: server_error_response(request, render_error_page),
     )
     install_error_handlers(app, render_error_page=render_error_page)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", StaticFiles(directory=static_folder()), name="static")
     app.include_router(api_auth.router)
     app.include_router(api_conferences.router)
     app.include_router(api_requests.router)

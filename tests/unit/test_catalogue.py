@@ -7,10 +7,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from service.languages import DOMAIN, TRANSLATIONS_DIR, Language, translations
+from service.languages import DOMAIN, Language, translations
+from service.package_files import translations_folder
 
 ROOT = Path(__file__).resolve().parents[2]
-WELSH_PO = TRANSLATIONS_DIR / "cy" / "LC_MESSAGES" / f"{DOMAIN}.po"
+WELSH_PO = translations_folder() / "cy" / "LC_MESSAGES" / f"{DOMAIN}.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "words": None}
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 _TAG = re.compile(r"</?[a-z]+(?: [^>]*)?>")

@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from service.web.http.templating import STATIC_DIR, london_date, london_datetime, make_templates
+from service.package_files import static_folder
+from service.web.http.templating import london_date, london_datetime, make_templates
 
 CROWN_PATH_START = "M33.1,9.8c.2-.1.3-.3.5-.5l4.6,2.4"
 
@@ -171,7 +172,7 @@ def test_london_date_takes_the_day_in_london() -> None:
 
 
 def test_the_compiled_stylesheet_is_there_and_uses_no_gds_transport() -> None:
-    stylesheet = STATIC_DIR / "application.css"
+    stylesheet = static_folder() / "application.css"
 
     assert stylesheet.is_file()
     css = stylesheet.read_text(encoding="utf-8")
@@ -182,8 +183,8 @@ def test_the_compiled_stylesheet_is_there_and_uses_no_gds_transport() -> None:
 
 
 def test_the_scripts_the_layout_loads_are_there() -> None:
-    assert (STATIC_DIR / "application.js").is_file()
-    assert (STATIC_DIR / "govuk-frontend.min.js").is_file()
+    assert (static_folder() / "application.js").is_file()
+    assert (static_folder() / "govuk-frontend.min.js").is_file()
 
 
 def test_the_branding_checks_would_catch_the_gov_uk_template() -> None:

@@ -11,7 +11,7 @@ from notifications.emails import EmailRenderer, EmailTemplate
 from notifications.outbox import RecipientRole, enqueue
 from service.domain.times import format_moment
 from service.languages import Language, translations
-from service.settings import Settings
+from service.settings import TEMPLATE_DIR, Settings
 from service.store.ids import saved_id
 from service.store.tables import (
     Conference,
@@ -29,11 +29,12 @@ _CALENDAR_TEMPLATES: dict[CalendarMethod, EmailTemplate] = {
 def email_renderer() -> EmailRenderer:
     """The one renderer for the service's email templates, in every language a family reads."""
     return EmailRenderer(
+        TEMPLATE_DIR / "emails",
         translations={
             language.value: translations(language)
             for language in Language
             if language is not Language.ENGLISH
-        }
+        },
     )
 
 

@@ -17,8 +17,6 @@ from service.languages import Language, day_in, moment_in, page_environment
 from service.phone_numbers import shown_mobile_number
 from service.settings import TEMPLATE_DIR
 
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
-
 
 def london_date(value: datetime | date) -> str:
     """A day as "Tuesday 8 December 2026", taken in Europe/London for an instant."""

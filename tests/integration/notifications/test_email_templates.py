@@ -8,8 +8,9 @@ import pytest
 from jinja2 import UndefinedError
 
 from notifications.calendar import build_invite
-from notifications.emails import DEFAULT_TEMPLATE_DIR, EmailRenderer
+from notifications.emails import EmailRenderer
 from notifications.mailbox import links_in
+from service.settings import TEMPLATE_DIR
 
 FAMILY_NAME = "Zebedee Quartermaine"  # a sentinel: it may appear only where the brief allows
 CONSENT_URL = "https://cpc.test/consent/InR0b2tlbiI.secret"
@@ -87,7 +88,7 @@ IDS = [
     f"{name}-{context.get('outcome') or context.get('decision') or ''}" for name, context in CASES
 ]
 
-renderer = EmailRenderer()
+renderer = EmailRenderer(TEMPLATE_DIR / "emails")
 
 
 class _Links(HTMLParser):
@@ -191,7 +192,7 @@ def test_every_email_has_its_three_files() -> None:
     names = {name for name, _ in CASES}
     for name in names:
         for suffix in (".subject.txt", ".txt", ".html"):
-            assert (DEFAULT_TEMPLATE_DIR / f"{name}{suffix}").is_file()
+            assert (TEMPLATE_DIR / "emails" / f"{name}{suffix}").is_file()
 
 
 def test_an_invite_carries_the_reference_and_venue_but_no_family_name() -> None:

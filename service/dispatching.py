@@ -17,6 +17,7 @@ from notifications.transport import MailboxTransport, SmtpConfig, SmtpTransport,
 from service.pdf import html_to_pdf, pdf_available
 from service.settings import Environment, Settings
 from service.store.database import Database
+from service.store.heartbeats import report_in, this_process
 from service.usecases.scheduled_jobs import run_scheduled_jobs
 from service.usecases.undeliverable import tell_qa_email_undeliverable
 
@@ -132,6 +133,27 @@ async def run_jobs(
             await asyncio.wait_for(stop.wait(), timeout=settings.jobs_interval_seconds)
 
 
+async def report_in_until_stopped(
+    settings: Settings,
+    database: Database,
+    stop: asyncio.Event,
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+) -> None:
+    """Tell readiness, every `dispatch_report_interval_seconds`, that this process dispatches."""
+    process = this_process()
+    while not stop.is_set():
+        try:
+            async with database.write_session() as session:
+                await report_in(session, process=process, now=clock())
+                await session.commit()
+        except Exception:
+            # A missed report shows in /readyz; it must not stop the sending.
+            logger.exception("could not report in")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=settings.dispatch_report_interval_seconds)
+
+
 async def run_dispatcher(
     settings: Settings,
     database: Database,
@@ -139,10 +161,12 @@ async def run_dispatcher(
     *,
     clock: Callable[[], datetime] = _utc_now,
 ) -> None:
-    """Send the outbox and, beside it in a task of their own, run the jobs, until `stop`."""
+    """Send the outbox and, beside it in tasks of their own, run the jobs and report in, until
+    `stop`."""
     dispatcher = make_dispatcher(settings, database, clock=clock)
     async with asyncio.TaskGroup() as tasks:
         tasks.create_task(run_jobs(settings, database, stop, clock=clock))
+        tasks.create_task(report_in_until_stopped(settings, database, stop, clock=clock))
         tasks.create_task(
             dispatcher.run_forever(stop, interval_seconds=settings.dispatch_interval_seconds)
         )

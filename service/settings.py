@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     max_reminders: int = Field(default=1, ge=0, le=3)
     reminder_working_days_before_deadline: int = Field(default=2, ge=1, le=10)
     jobs_interval_seconds: float = 60.0
+    # Each dispatcher (in `serve`, or `dispatch` on its own) reports in this often; /readyz fails
+    # when none has for three of these, unless no dispatcher is expected to share this database.
+    dispatch_report_interval_seconds: float = Field(default=10.0, ge=0.1, le=600.0)
+    ready_expects_dispatcher: bool = True
+    # /readyz fails when a message due for sending has waited longer than this.
+    ready_max_outbox_age_seconds: int = Field(default=900, ge=1)
     bad_link_limit: int = Field(default=10, ge=1)
     mail_body_retention_days: int = Field(default=30, ge=0)
     trainee_email_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -248,3 +248,16 @@ class SignInFailure(SQLModel, table=True):
     address_key: str = Field(max_length=64)
     failed_at: datetime = Field(sa_type=UtcDateTime)
     cleared_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class DispatcherHeartbeat(SQLModel, table=True):
+    """When each dispatcher process last reported in: how readiness knows one is running.
+
+    A row a process (`host:pid`); the service's own rows older than a day are removed by the
+    process that writes next.
+    """
+
+    __tablename__ = "dispatcher_heartbeat"
+
+    process: str = Field(max_length=200, primary_key=True)
+    seen_at: datetime = Field(sa_type=UtcDateTime, index=True)

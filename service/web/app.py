@@ -14,6 +14,7 @@ from service.languages import Language
 from service.package_files import static_folder
 from service.settings import Settings, get_settings
 from service.store.database import Database
+from service.web import health
 from service.web.api import auth as api_auth
 from service.web.api import conferences as api_conferences
 from service.web.api import family as api_family
@@ -101,6 +102,7 @@ def create_app(
     )
     install_error_handlers(app, render_error_page=render_error_page)
     app.mount("/static", StaticFiles(directory=static_folder()), name="static")
+    app.include_router(health.router)
     app.include_router(api_auth.router)
     app.include_router(api_conferences.router)
     app.include_router(api_requests.router)
@@ -124,9 +126,5 @@ def create_app(
         @app.get("/openapi.json", include_in_schema=False)
         async def openapi_for_staff(_user: AnyStaffDep) -> JSONResponse:
             return JSONResponse(app.openapi())
-
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app

@@ -64,6 +64,7 @@ class Dispatcher:
         backoff_cap_seconds: float = 3600,
         max_attempts: int | None = None,
         on_permanent_failure: FailureHook | None = None,
+        on_result: Callable[[str, DeliveryStatus], None] | None = None,
     ) -> None:
         self.sessions = sessions
         self.transport = transport
@@ -76,6 +77,8 @@ class Dispatcher:
         # Called in the transaction that records a permanent failure, so the service can tell
         # QA (for example that a family member's email bounced) atomically with the record.
         self.on_permanent_failure = on_permanent_failure
+        # Told each attempt's channel and result once it is recorded (for the service's metrics).
+        self.on_result = on_result
 
     async def run_once(self) -> int:
         """Claim a batch of due messages and send each under a lease renewed just before it."""
@@ -281,6 +284,8 @@ class Dispatcher:
         if status is DeliveryStatus.PERMANENT_FAILURE and self.on_permanent_failure:
             await self._after_permanent_failure(session, row)
         logger.info("outbox %s (%s): %s, attempt %s", row.id, row.template, status, row.attempts)
+        if self.on_result is not None:
+            self.on_result(row.channel, status)
 
     async def _after_permanent_failure(self, session: AsyncSession, row: OutboxMessage) -> None:
         assert self.on_permanent_failure is not None

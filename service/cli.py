@@ -3,25 +3,24 @@
 import argparse
 import asyncio
 import getpass
-import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import uvicorn
 from pydantic import ValidationError
 
 from service.audit import Seal, check_seal, seal_of, verify_audit_chain
 from service.dispatching import mail_server_problem, run_dispatcher
 from service.domain.errors import DomainError
+from service.logs import configure_logging
+from service.serving import serve
 from service.settings import Settings, get_settings
 from service.store.database import Database, is_sqlite
 from service.store.migrate import upgrade_database
 from service.usecases.demo_data import DemoAccounts, seed_demo
 from service.usecases.staff_accounts import create_staff_user
-from service.web.app import create_app
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:
@@ -122,6 +121,7 @@ def _refuse_without_mail_server(settings: Settings) -> bool:
 def _dispatch(settings: Settings, _args: argparse.Namespace) -> int:
     if _refuse_without_mail_server(settings):
         return 2
+    configure_logging(settings.log_format)
 
     async def run() -> None:
         database = Database(settings.database_url, audit_key=settings.audit_key)
@@ -142,19 +142,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.dispatch_in_process and _refuse_without_mail_server(settings):
         return 2
 
-    # Our own request log (service.web.app) leaves tokens out; uvicorn's access log is off.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        # X-Forwarded-For is believed only from the proxies the council lists.
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
-        access_log=False,  # our own request log leaves out consent tokens; uvicorn's would not
-        log_level="info",
-    )
-    return 0
+    return serve(settings, host=args.host, port=args.port, workers=args.workers)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -180,6 +168,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the web service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (more than one: PostgreSQL only)"
+    )
     return parser
 
 

@@ -14,6 +14,7 @@ from notifications.notify import NotifyClient
 from notifications.outbox import Channel, OutboxMessage
 from notifications.routing import NotifyTransport, RoutingTransport
 from notifications.transport import MailboxTransport, SmtpConfig, SmtpTransport, Transport
+from service import metrics
 from service.pdf import html_to_pdf, pdf_available
 from service.settings import Environment, Settings
 from service.store.database import Database
@@ -106,6 +107,7 @@ def make_dispatcher(
         lease_seconds=settings.dispatch_lease_seconds,
         max_attempts=settings.max_delivery_attempts,
         on_permanent_failure=on_permanent_failure,
+        on_result=lambda channel, result: metrics.deliveries.labels(channel, result.value).inc(),
     )
 
 
@@ -123,11 +125,15 @@ async def run_jobs(
     """
     while not stop.is_set():
         try:
+            metrics.job_runs.inc()
             done = await run_scheduled_jobs(database.writer, settings=settings, now=clock())
+            for job, items in done.items():
+                metrics.job_items.labels(job).inc(items)
             if any(done.values()):
                 logger.info("scheduled jobs: %s", done)
         except Exception:
             # One bad run must not stop the jobs for good; the next run tries again.
+            metrics.job_failures.inc()
             logger.exception("scheduled jobs failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=settings.jobs_interval_seconds)

@@ -17,8 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from service.settings import Settings
 from service.store.database import Database
-from service.store.heartbeats import last_report, oldest_due_message
+from service.store.heartbeats import last_report
 from service.store.migrate import alembic_config
+from service.store.operating_figures import oldest_due_message
 
 DATABASE_TIMEOUT_SECONDS = 1.0
 # A dispatcher reports in once an interval; missing three in a row means it is not running.

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from service.domain.working_days import BankHolidayRegion
+from service.logs import LogFormat
 from service.package_files import template_folder
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me"  # noqa: S105 - refused in production
@@ -117,6 +118,10 @@ class Settings(BaseSettings):
     ready_expects_dispatcher: bool = True
     # /readyz fails when a message due for sending has waited longer than this.
     ready_max_outbox_age_seconds: int = Field(default=900, ge=1)
+    # The bearer token a Prometheus scraper sends to GET /metrics; unset, /metrics is not there.
+    metrics_token: str | None = None
+    # Log lines as plain text (a terminal) or one JSON object a line (a log collector).
+    log_format: LogFormat = LogFormat.TEXT
     bad_link_limit: int = Field(default=10, ge=1)
     mail_body_retention_days: int = Field(default=30, ge=0)
     trainee_email_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -1,4 +1,4 @@
-"""Dispatcher processes reporting in, and what readiness reads of them and of the outbox."""
+"""Dispatcher processes reporting in, and what readiness reads of them."""
 
 import os
 import socket
@@ -8,7 +8,6 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from notifications.outbox import UNFINISHED_STATUSES, OutboxMessage
 from service.store.results import rows_changed
 from service.store.tables import DispatcherHeartbeat
 
@@ -38,13 +37,3 @@ async def report_in(session: AsyncSession, *, process: str, now: datetime) -> No
 async def last_report(session: AsyncSession) -> datetime | None:
     """When any dispatcher last reported in, or None when none ever has."""
     return await session.scalar(select(func.max(col(DispatcherHeartbeat.seen_at))))
-
-
-async def oldest_due_message(session: AsyncSession, *, now: datetime) -> datetime | None:
-    """When the oldest message that is due for sending and not yet sent was written."""
-    return await session.scalar(
-        select(func.min(col(OutboxMessage.created_at))).where(
-            col(OutboxMessage.status).in_([status.value for status in UNFINISHED_STATUSES]),
-            col(OutboxMessage.next_attempt_at) <= now,
-        )
-    )

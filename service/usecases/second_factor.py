@@ -12,6 +12,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from service import metrics
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
 from service.domain.errors import NotFound
@@ -156,6 +157,7 @@ async def finish_signing_in(
         writer, settings=settings, now=now, email=user.email, address=address
     )
     if attempt.wait is not None:
+        metrics.sign_in_failures.labels("waiting").inc()
         return CodeResult(wait=attempt.wait)
     setting_up = expected_stage is Stage.SET_UP_SECOND_FACTOR
     new_codes: list[tuple[str, str]] = []
@@ -185,6 +187,7 @@ async def finish_signing_in(
         if not right:
             await note_if_locked(session, now=now, attempt=attempt, staff_user_id=user.id)
             await session.commit()
+            metrics.sign_in_failures.labels("one_time_code").inc()
             return CodeResult()
         await clear_failures(session, account_key=attempt.account, now=now)
         fresh = await _fresh_signed_in_session(

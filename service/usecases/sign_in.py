@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from service import metrics
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
 from service.domain.sign_in_limits import Wait
@@ -74,6 +75,7 @@ async def sign_in_with_password(
     )
     if attempt.wait is not None:
         # The same answer whether the account exists or not, and no password is checked.
+        metrics.sign_in_failures.labels("waiting").inc()
         return SignInResult(wait=attempt.wait)
     async with reader() as session:
         user = await session.scalar(
@@ -115,6 +117,7 @@ async def sign_in_with_password(
             ):
                 await note_if_locked(session, now=now, attempt=attempt, staff_user_id=user.id)
                 await session.commit()
+                metrics.sign_in_failures.labels("one_time_code").inc()
                 return SignInResult()
             stage = Stage.SIGNED_IN
         if stage is Stage.SIGNED_IN:
@@ -144,6 +147,7 @@ async def _wrong(
             session, now=now, attempt=attempt, staff_user_id=user.id if user else None
         )
         await session.commit()
+    metrics.sign_in_failures.labels("password").inc()
 
 
 async def lift_sign_in_wait(

@@ -9,6 +9,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from service.languages import Language
 from service.package_files import static_folder
@@ -25,6 +26,7 @@ from service.web.http.bad_link_limiter import BadLinkLimiter
 from service.web.http.errors import install_error_handlers, server_error_response
 from service.web.http.rendering import render_error_page
 from service.web.http.request_bodies import RequestBodyMiddleware
+from service.web.http.request_context import RequestContextMiddleware
 from service.web.http.security_headers import SecurityHeadersMiddleware
 from service.web.http.templating import make_templates
 from service.web.pages import dev_mailbox
@@ -100,6 +102,11 @@ def create_app(
         strict_transport=not settings.is_development,
         error_response=lambda request: server_error_response(request, render_error_page),
     )
+    # The client's address behind the council's proxies, and only theirs (uvicorn's middleware,
+    # here rather than in the server so the request id below can tell a proxy from a client).
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.add_middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxies)
     install_error_handlers(app, render_error_page=render_error_page)
     app.mount("/static", StaticFiles(directory=static_folder()), name="static")
     app.include_router(health.router)

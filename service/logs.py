@@ -17,7 +17,7 @@ from pythonjsonlogger.json import JsonFormatter
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="-")
 
 _TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-_JSON_FIELDS = ("asctime", "levelname", "name", "request_id", "message")
+_JSON_FIELDS = ("asctime", "levelname", "name", "process", "request_id", "message")
 
 
 class LogFormat(StrEnum):

@@ -1,9 +1,11 @@
 """Configuration from `CPC_` environment variables, with embedded defaults for a first run."""
 
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -83,6 +85,19 @@ class Settings(BaseSettings):
     qa_mailbox: str = "safeguarding-qa@localhost"
     qa_service_phone: str = "01234 567890"
     qa_service_name: str = "Safeguarding Quality Assurance Service"
+    # The council that runs the service: the data controller named in the privacy notice and
+    # the body the accessibility statement speaks for.
+    organisation_name: str = "Example Council"
+    # Where people ask for the service in another format or report an accessibility problem;
+    # empty means the QA Service's mailbox. The phone number is the QA Service's.
+    accessibility_contact_email: str | None = None
+    # The day the council last checked the service's accessibility itself, as YYYY-MM-DD;
+    # unset, the statement says it has not yet done so.
+    accessibility_last_checked: date | None = None
+    # The council's data protection officer, named in the privacy notice.
+    data_protection_officer_email: str = "data-protection@localhost"
+    # Where "Exit this page" on the family's pages leads: a neutral page that gives nothing away.
+    exit_page_url: str = "https://www.bbc.co.uk/weather"
     # GOV.UK Notify, for text messages (and family email, when asked): the API key, its
     # address, and the ids of the templates set up in Notify for this service.
     notify_api_key: str | None = None
@@ -157,6 +172,14 @@ class Settings(BaseSettings):
     _split_previous = field_validator("previous_secret_keys", mode="before")(_comma_list)
     _split_domains = field_validator("trainee_email_domains", mode="before")(_comma_list)
     _split_proxies = field_validator("trusted_proxies", mode="before")(_comma_list)
+
+    @field_validator("exit_page_url")
+    @classmethod
+    def _exit_page_is_a_web_address(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            raise ValueError("CPC_EXIT_PAGE_URL must be a web address starting with https://")
+        return value
 
     @model_validator(mode="after")
     def _someone_can_sign_in(self) -> "Settings":

@@ -34,6 +34,7 @@ from service.web.pages.admin import accounts as admin_accounts
 from service.web.pages.admin import sessions as admin_sessions
 from service.web.pages.family import consent as family_consent
 from service.web.pages.family import short_link as family_short_link
+from service.web.pages.public import notices as public_notices
 from service.web.pages.qa import router as qa_pages
 from service.web.pages.staff import council_sign_in, second_factor, session, sign_in
 from service.web.pages.trainee import requests as trainee_requests
@@ -123,6 +124,7 @@ def create_app(
     app.include_router(qa_pages.router)
     app.include_router(family_consent.router)
     app.include_router(family_short_link.router)
+    app.include_router(public_notices.router)
     app.include_router(admin_sessions.router)
     app.include_router(admin_accounts.router)
     if settings.is_development:

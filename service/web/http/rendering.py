@@ -23,6 +23,17 @@ _NAVIGATION: dict[StaffRole, list[tuple[str, str]]] = {
 }
 
 
+# The pages a family member may read, perhaps while someone watches: their consent pages (and
+# any error there) and the public pages their footer links to. They offer "Exit this page".
+FAMILY_PATH_PREFIXES = ("/consent/", "/a/")
+PUBLIC_PAGE_PATHS = frozenset({"/accessibility", "/privacy", "/cookies"})
+
+
+def offers_exit(path: str) -> bool:
+    """Whether the page at this path offers "Exit this page"; staff pages do not."""
+    return path.startswith(FAMILY_PATH_PREFIXES) or path in PUBLIC_PAGE_PATHS
+
+
 def _navigation(user: StaffMember | None, path: str) -> list[dict[str, object]]:
     if user is None:
         return []
@@ -56,6 +67,7 @@ def render_page(
         "qa_service_phone": settings.qa_service_phone,
         "qa_service_email": settings.qa_mailbox,
         "is_development": settings.is_development,
+        "exit_page_url": settings.exit_page_url if offers_exit(request.url.path) else None,
         **{key: value for more in contexts for key, value in more.items()},
         **context,
     }

@@ -10,11 +10,11 @@ from fastapi import Request, Response
 from service.languages import Language, parse_language
 from service.links import CONSENT_LINK_MAX_AGE_SECONDS
 
-_COOKIE_PREFIX = "cpc_language_"
+LANGUAGE_COOKIE_PREFIX = "cpc_language_"
 
 
 def _cookie_name(invitation_id: int) -> str:
-    return f"{_COOKIE_PREFIX}{invitation_id}"
+    return f"{LANGUAGE_COOKIE_PREFIX}{invitation_id}"
 
 
 def chosen_language(request: Request, invitation_id: int | None) -> Language | None:

@@ -36,10 +36,10 @@ from service.web.pages.staff.sign_in import (
 logger = logging.getLogger("cpc_observers.sign_in")
 router = APIRouter(include_in_schema=False)
 
-_FLOW_COOKIE = "cpc_oidc"
+FLOW_COOKIE = "cpc_oidc"
 _FLOW_PATH = "/sign-in/oidc"
 _FLOW_SALT = "cpc-observers/oidc-flow"
-_FLOW_MAX_AGE_SECONDS = 600
+FLOW_MAX_AGE_SECONDS = 600
 CALLBACK_PATH = "/sign-in/oidc/callback"
 
 
@@ -80,7 +80,7 @@ def _refused(request: Request, message: str, *, status: int = 403) -> Response:
         next_href="/sign-in",
         next_text="Back to sign in",
     )
-    response.delete_cookie(_FLOW_COOKIE, path=_FLOW_PATH)
+    response.delete_cookie(FLOW_COOKIE, path=_FLOW_PATH)
     return response
 
 
@@ -112,9 +112,9 @@ async def start_council_sign_in(request: Request, settings: SettingsDep) -> Resp
         return _refused(request, _PROVIDER_DOWN, status=502)
     response = RedirectResponse(redirect.headers["location"], status_code=303)
     response.set_cookie(
-        _FLOW_COOKIE,
+        FLOW_COOKIE,
         serializer_for(settings, salt=_FLOW_SALT).dumps(flow),
-        max_age=_FLOW_MAX_AGE_SECONDS,
+        max_age=FLOW_MAX_AGE_SECONDS,
         httponly=True,
         samesite="lax",
         secure=not settings.is_development,
@@ -170,7 +170,7 @@ async def finish_council_sign_in(request: Request, settings: SettingsDep, now: N
         return RedirectResponse("/sign-in", status_code=303)
     try:
         flow = serializer_for(settings, salt=_FLOW_SALT).loads(
-            request.cookies.get(_FLOW_COOKIE, ""), max_age=_FLOW_MAX_AGE_SECONDS
+            request.cookies.get(FLOW_COOKIE, ""), max_age=FLOW_MAX_AGE_SECONDS
         )
     except BadData:
         flow = None
@@ -216,5 +216,5 @@ async def finish_council_sign_in(request: Request, settings: SettingsDep, now: N
         return _refused(request, result.refusal or _DID_NOT_WORK, status=status)
     await end_earlier_session(request, now)
     response = RedirectResponse(home_of(result.new_session.role), status_code=303)
-    response.delete_cookie(_FLOW_COOKIE, path=_FLOW_PATH)
+    response.delete_cookie(FLOW_COOKIE, path=_FLOW_PATH)
     return with_session_cookie(response, settings, result.new_session.token)

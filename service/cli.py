@@ -1,4 +1,5 @@
-"""The `cpc-observers` command line: serve, migrate, create-user, dispatch, verify-audit, demo."""
+"""The `cpc-observers` command line: serve, migrate, create-user, dispatch, verify-audit, demo
+and backup."""
 
 import argparse
 import asyncio
@@ -17,6 +18,7 @@ from service.domain.errors import DomainError
 from service.logs import configure_logging
 from service.serving import serve
 from service.settings import Settings, get_settings
+from service.store.backup import BackupFailed, BackupRefused, back_up_sqlite
 from service.store.database import Database, is_sqlite
 from service.store.migrate import upgrade_database
 from service.usecases.demo_data import DemoAccounts, seed_demo
@@ -89,6 +91,19 @@ def _verify_audit(settings: Settings, args: argparse.Namespace) -> int:
         return 0 if result.holds and problem is None else 1
 
     return asyncio.run(check())
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        report = back_up_sqlite(settings.database_url, Path(args.path))
+    except (BackupRefused, BackupFailed) as problem:
+        print(problem.message, file=sys.stderr)
+        return 2 if isinstance(problem, BackupRefused) else 1
+    except KeyboardInterrupt:
+        print(f"The backup was stopped; nothing was written at {args.path}.", file=sys.stderr)
+        return 130
+    print(report.describe())
+    return 0
 
 
 def _demo(settings: Settings, _args: argparse.Namespace) -> int:
@@ -164,6 +179,10 @@ def _parser() -> argparse.ArgumentParser:
         help="a seal printed or emailed earlier: also check that entry still holds that digest",
     )
     commands.add_parser("demo", help="seed demo staff, a conference and a family (once)")
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database to a new file while the service runs"
+    )
+    backup.add_argument("path", metavar="PATH", help="the new file; never an existing one")
     commands.add_parser("dispatch", help="send the outbox and run the scheduled jobs")
     serve = commands.add_parser("serve", help="run the web service")
     serve.add_argument("--host", default="127.0.0.1")
@@ -181,6 +200,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": _serve,
     "demo": _demo,
     "dispatch": _dispatch,
+    "backup": _backup,
 }
 
 

@@ -123,6 +123,7 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> int:
     print(f"  Password (both): {accounts.password}")
     if settings.is_development and not settings.smtp_host:
         print(f"  Emails the service sends appear at {settings.base_url}/dev/mail")
+    print(f"  Every footer links to {settings.base_url}/accessibility, /privacy and /cookies")
     return 0
 
 

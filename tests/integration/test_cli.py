@@ -153,7 +153,9 @@ def test_migrate_makes_a_new_database_and_demo_seeds_it_once(
         assert main(["migrate"]) == 0
         assert main(["migrate"]) == 0  # a second run finds nothing to do
         assert main(["demo"]) == 0
-        assert "Demo data is ready." in capsys.readouterr().out
+        shown = capsys.readouterr().out
+        assert "Demo data is ready." in shown
+        assert "/accessibility, /privacy and /cookies" in shown
         assert main(["demo"]) == 0
         assert "Demo data was already there." in capsys.readouterr().out
         assert _count_staff(url) == 2

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser.accessibility import AccessibilityAudit
 from tests.browser.live_service import LiveService, start_service, stop_service
+from tests.browser.log_scan import problems_in_log, secrets_sent
 from tests.support.notify_stand_in import (
     API_KEY,
     SMS_TEMPLATE_ID,
@@ -70,10 +71,17 @@ def service(
             "CPC_NOTIFY_BASE_URL": notify.base_url,
             "CPC_NOTIFY_SMS_TEMPLATE_ID": SMS_TEMPLATE_ID,
             "CPC_NOTIFY_CALLBACK_TOKEN": "a-callback-token-for-the-browser-tests",
+            "CPC_LOG_FORMAT": "json",
         },
     )
     yield running
     stop_service(running)
+    # After every journey in this package: the whole log, scanned line by line.
+    secrets = secrets_sent(running, notify)
+    if running.mail.all():
+        assert secrets, "the emails sent held no links to look for"
+    problems = problems_in_log(running.log_path, secrets)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture(scope="package")

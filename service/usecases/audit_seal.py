@@ -27,7 +27,8 @@ _SEAL_LOCK = 4_271_906  # any fixed number, distinct from the audit chain's own 
 async def send_daily_seal(
     sessions: async_sessionmaker[AsyncSession], *, settings: Settings, now: datetime
 ) -> int:
-    """Log and email today's seal, unless it has gone already today; 1 when it went."""
+    """Log and email today's seal, unless it has gone already today or nothing is recorded yet;
+    1 when it went."""
     today = london_day(now)
     start_of_day, start_of_tomorrow = (
         london_time(today, 0),
@@ -48,6 +49,10 @@ async def send_daily_seal(
             return 0
         check = await verify_audit_chain(session)
         seal = seal_of(check)
+        if check.holds and seal is None:
+            # A new service with nothing recorded yet: nothing to seal, and nothing wrong.
+            logger.info("audit seal: the record is empty, nothing to seal yet")
+            return 0
         if seal is not None:
             logger.info("audit seal: %s (%s entries)", seal, check.entries_checked)
         else:

@@ -136,6 +136,16 @@ async def test_a_missing_chair_check_is_flagged_to_qa_once(
     assert (await _templates(database))[-1] == "qa_chair_check_due"
 
 
+async def test_an_empty_record_is_not_sealed_and_is_no_error(
+    database: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="cpc_observers.audit"):
+        assert await send_daily_seal(database.writer, settings=settings, now=START) == 0
+    assert "qa_audit_seal" not in await _templates(database)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("nothing to seal yet" in r.getMessage() for r in caplog.records)
+
+
 async def test_the_daily_seal_goes_to_the_qa_mailbox_once_a_day(
     database: Database, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:

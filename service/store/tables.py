@@ -82,6 +82,9 @@ class Conference(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=50, unique=True)
+    # The meeting's id in the council's case-management system (Liquidlogic, Mosaic, Eclipse),
+    # for conferences it sends; None for those QA records by hand.
+    external_id: str | None = Field(default=None, max_length=100, unique=True)
     kind: str = Field(max_length=20)
     starts_at: datetime = Field(sa_type=UtcDateTime, index=True)
     duration_minutes: int

@@ -137,6 +137,9 @@ class Settings(BaseSettings):
     metrics_token: str | None = None
     # Log lines as plain text (a terminal) or one JSON object a line (a log collector).
     log_format: LogFormat = LogFormat.TEXT
+    # QA's statistics show counts from 1 to 4 as "fewer than 5" everywhere (page, CSV, API),
+    # for figures that will be published.
+    statistics_suppress_small: bool = False
     bad_link_limit: int = Field(default=10, ge=1)
     mail_body_retention_days: int = Field(default=30, ge=0)
     trainee_email_domains: Annotated[list[str], NoDecode] = Field(default_factory=list)

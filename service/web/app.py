@@ -21,6 +21,7 @@ from service.web.api import conferences as api_conferences
 from service.web.api import family as api_family
 from service.web.api import notify_callback
 from service.web.api import requests as api_requests
+from service.web.api import statistics as api_statistics
 from service.web.deps import AnyStaffDep, system_clock
 from service.web.http.bad_link_limiter import BadLinkLimiter
 from service.web.http.errors import install_error_handlers, server_error_response
@@ -114,6 +115,7 @@ def create_app(
     app.include_router(api_auth.router)
     app.include_router(api_conferences.router)
     app.include_router(api_requests.router)
+    app.include_router(api_statistics.router)
     app.include_router(api_family.router)
     app.include_router(notify_callback.router)
     app.include_router(sign_in.router)

@@ -110,6 +110,7 @@ def api_role(*roles: StaffRole) -> Callable[[SignedIn], Awaitable[StaffMember]]:
 ApiQaDep = Annotated[StaffMember, Depends(api_role(StaffRole.QA))]
 ApiTraineeDep = Annotated[StaffMember, Depends(api_role(StaffRole.TRAINEE))]
 ApiStaffDep = Annotated[StaffMember, Depends(api_role(StaffRole.TRAINEE, StaffRole.QA))]
+ApiQaOrAdminDep = Annotated[StaffMember, Depends(api_role(StaffRole.QA, StaffRole.ADMIN))]
 
 
 class SignInRequired(Exception):
@@ -171,6 +172,7 @@ def page_role(*roles: StaffRole) -> Callable[[SignedIn], Awaitable[StaffMember]]
 PageQaDep = Annotated[StaffMember, Depends(page_role(StaffRole.QA))]
 PageTraineeDep = Annotated[StaffMember, Depends(page_role(StaffRole.TRAINEE))]
 PageAdminDep = Annotated[StaffMember, Depends(page_role(StaffRole.ADMIN))]
+PageQaOrAdminDep = Annotated[StaffMember, Depends(page_role(StaffRole.QA, StaffRole.ADMIN))]
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,16 @@ from service.web.http.staff_sessions import idle_timing
 
 _NAVIGATION: dict[StaffRole, list[tuple[str, str]]] = {
     StaffRole.TRAINEE: [("/trainee", "Conferences and your requests")],
-    StaffRole.QA: [("/qa", "Requests"), ("/qa/conferences", "Conferences")],
+    StaffRole.QA: [
+        ("/qa", "Requests"),
+        ("/qa/conferences", "Conferences"),
+        ("/qa/statistics", "Statistics"),
+    ],
     StaffRole.ADMIN: [
         ("/admin", "Staff accounts"),
         ("/admin/sessions", "Who is signed in"),
         ("/admin/integrations", "Integration tokens"),
+        ("/qa/statistics", "Statistics"),
     ],
 }
 

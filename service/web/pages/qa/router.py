@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from service.web.pages.qa import conferences, family, letters, record, requests
+from service.web.pages.qa import conferences, family, letters, record, requests, statistics
 
 router = APIRouter(include_in_schema=False)
 router.include_router(requests.router)
@@ -10,3 +10,4 @@ router.include_router(conferences.router)
 router.include_router(family.router)
 router.include_router(record.router)
 router.include_router(letters.router)
+router.include_router(statistics.router)

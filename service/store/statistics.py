@@ -1,0 +1,244 @@
+"""The counts QA's statistics are made from: a fixed handful of grouped queries for a period.
+
+However many requests there are, the page costs the same number of round trips: every figure is
+a GROUP BY in the database, never a row a request in Python. Days are grouped by their UTC day
+and whether the instant fell in the last UTC hour (`service.domain.statistics.london_day_of`
+turns that into the London day), because SQLite knows nothing of Europe/London.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
+
+from notifications.outbox import DeliveryStatus, OutboxMessage
+from service.domain.audit_actions import AuditAction
+from service.store.tables import (
+    AuditEntry,
+    Conference,
+    ConsentAnswer,
+    ConsentInvitation,
+    FamilyMember,
+    ObservationRequest,
+)
+
+# A London day, known by its UTC day and whether the instant was 23:00 UTC or later.
+UtcDay = tuple[date, bool]
+# A column, or an expression over columns.
+Instant = ColumnElement[datetime] | Mapped[datetime]
+
+
+@dataclass(frozen=True)
+class PersonAsked:
+    """One group of people asked: who they are, how they were reached and what they said."""
+
+    young: bool
+    contact_channel: str
+    answer: str | None
+    answer_channel: str | None
+    wording: str
+    preferred_language: str | None
+    answer_language: str | None
+
+
+@dataclass(frozen=True)
+class StatisticsCounts:
+    """Everything the statistics are added up from, for one period."""
+
+    conferences: Counter[tuple[str, bool]]  # (kind, cancelled)
+    requests: Counter[tuple[str, str | None, UtcDay]]  # (status, chair check, conference day)
+    approved: int
+    notice: Counter[tuple[UtcDay, UtcDay]]  # (day asked, conference day)
+    people: Counter[PersonAsked]
+    reminders_sent: int
+    answer_hours: Counter[int]  # whole hours from asking to the first answer
+    undeliverable: Counter[str]  # by channel
+    observers: Counter[tuple[str, str]]  # (organisation, role)
+    decline_reasons: Counter[str]
+
+
+class _Dialect:
+    """The few expressions SQLite and PostgreSQL write differently."""
+
+    def __init__(self, name: str) -> None:
+        self.sqlite = name == "sqlite"
+
+    def utc_day(self, column: Instant) -> ColumnElement[str]:
+        if self.sqlite:
+            return func.date(column)
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+
+    def late_evening(self, column: Instant) -> ColumnElement[bool]:
+        if self.sqlite:
+            return func.strftime("%H", column) == "23"
+        return func.extract("hour", func.timezone("UTC", column)) == 23
+
+    def whole_hours(self, later: Instant, earlier: Instant) -> ColumnElement[int]:
+        if self.sqlite:
+            return cast((func.julianday(later) - func.julianday(earlier)) * 24, Integer)
+        return cast(func.floor(func.extract("epoch", later - earlier) / 3600), Integer)
+
+
+def _day(text: object, late: object) -> UtcDay:
+    return date.fromisoformat(str(text)), bool(late)
+
+
+async def statistics_counts(
+    session: AsyncSession, *, starts: datetime, ends: datetime
+) -> StatisticsCounts:
+    """The counts for requests whose conference starts in [starts, ends)."""
+    sql = _Dialect(session.get_bind().dialect.name)
+    starts_at = col(Conference.starts_at)
+    in_period = and_(starts_at >= starts, starts_at < ends)
+    request_in_period = and_(col(ObservationRequest.conference_id) == col(Conference.id), in_period)
+
+    conferences: Counter[tuple[str, bool]] = Counter()
+    for kind, cancelled, count in await session.execute(
+        select(
+            col(Conference.kind), col(Conference.cancelled_at).is_not(None), func.count()
+        ).where(in_period).group_by(col(Conference.kind), col(Conference.cancelled_at).is_not(None))
+    ):  # fmt: skip
+        conferences[(str(kind), bool(cancelled))] += int(count)
+
+    day, late = sql.utc_day(starts_at), sql.late_evening(starts_at)
+    requests: Counter[tuple[str, str | None, UtcDay]] = Counter()
+    for status, chair_check, text, is_late, count in await session.execute(
+        select(col(ObservationRequest.status), col(ObservationRequest.chair_check), day, late,
+               func.count())
+        .join(Conference, request_in_period)
+        .group_by(col(ObservationRequest.status), col(ObservationRequest.chair_check), day, late)
+    ):  # fmt: skip
+        requests[(str(status), chair_check, _day(text, is_late))] += int(count)
+
+    approved = await session.scalar(
+        select(func.count(func.distinct(col(AuditEntry.request_id))))
+        .join(ObservationRequest, col(ObservationRequest.id) == col(AuditEntry.request_id))
+        .join(Conference, request_in_period)
+        .where(col(AuditEntry.action) == AuditAction.APPROVE.value)
+    )
+
+    created = col(ObservationRequest.created_at)
+    asked_day, asked_late = sql.utc_day(created), sql.late_evening(created)
+    notice: Counter[tuple[UtcDay, UtcDay]] = Counter()
+    for asked_text, was_late, text, is_late, count in await session.execute(
+        select(asked_day, asked_late, day, late, func.count())
+        .join(Conference, request_in_period)
+        .group_by(asked_day, asked_late, day, late)
+    ):
+        notice[(_day(asked_text, was_late), _day(text, is_late))] += int(count)
+
+    people, reminders = await _people_asked(session, request_in_period)
+    hours = await _answer_hours(session, sql, request_in_period)
+
+    undeliverable: Counter[str] = Counter()
+    for channel, count in await session.execute(
+        select(col(OutboxMessage.channel), func.count())
+        .join(ObservationRequest, col(ObservationRequest.id) == col(OutboxMessage.request_id))
+        .join(Conference, request_in_period)
+        .where(col(OutboxMessage.status) == DeliveryStatus.PERMANENT_FAILURE.value)
+        .group_by(col(OutboxMessage.channel))
+    ):
+        undeliverable[str(channel)] += int(count)
+
+    observers: Counter[tuple[str, str]] = Counter()
+    organisation, role = col(ObservationRequest.organisation), col(ObservationRequest.role)
+    for named_organisation, named_role, count in await session.execute(
+        select(organisation, role, func.count())
+        .join(Conference, request_in_period)
+        .group_by(organisation, role)
+    ):
+        observers[(str(named_organisation), str(named_role))] += int(count)
+
+    reasons: Counter[str] = Counter()
+    reason = col(ObservationRequest.decline_reason)
+    for reason_text, count in await session.execute(
+        select(reason, func.count())
+        .join(Conference, request_in_period)
+        .where(col(ObservationRequest.status) == "declined")
+        .group_by(reason)
+    ):
+        reasons[str(reason_text or "")] += int(count)
+
+    return StatisticsCounts(
+        conferences=conferences,
+        requests=requests,
+        approved=int(approved or 0),
+        notice=notice,
+        people=people,
+        reminders_sent=reminders,
+        answer_hours=hours,
+        undeliverable=undeliverable,
+        observers=observers,
+        decline_reasons=reasons,
+    )
+
+
+def _latest_answer(column: ColumnElement[str] | Mapped[str]) -> ColumnElement[str]:
+    """`column` of the invitation's newest answer (a change of mind is a newer row)."""
+    return (
+        select(column)
+        .where(col(ConsentAnswer.invitation_id) == col(ConsentInvitation.id))
+        .order_by(col(ConsentAnswer.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+async def _people_asked(
+    session: AsyncSession, request_in_period: ColumnElement[bool]
+) -> tuple[Counter[PersonAsked], int]:
+    answer_channel = _latest_answer(col(ConsentAnswer.channel))
+    answer_language = _latest_answer(col(ConsentAnswer.language))
+    grouped = (
+        col(FamilyMember.is_child),
+        col(FamilyMember.contact_channel),
+        col(ConsentInvitation.current_answer),
+        answer_channel,
+        col(ConsentInvitation.wording),
+        col(FamilyMember.preferred_language),
+        answer_language,
+    )
+    people: Counter[PersonAsked] = Counter()
+    reminders = 0
+    for young, channel, answer, by, wording, language, answered_in, count, sent in (
+        await session.execute(
+            select(*grouped, func.count(), func.sum(col(ConsentInvitation.reminders_sent)))
+            .join(FamilyMember, col(FamilyMember.id) == col(ConsentInvitation.family_member_id))
+            .join(ObservationRequest,
+                  col(ObservationRequest.id) == col(ConsentInvitation.request_id))
+            .join(Conference, request_in_period)
+            .where(col(ConsentInvitation.ended_at).is_(None))
+            .group_by(*grouped)
+        )
+    ):  # fmt: skip
+        person = PersonAsked(bool(young), str(channel), answer, by, str(wording), language,
+                             answered_in)  # fmt: skip
+        people[person] += int(count)
+        reminders += int(sent or 0)
+    return people, reminders
+
+
+async def _answer_hours(
+    session: AsyncSession, sql: _Dialect, request_in_period: ColumnElement[bool]
+) -> Counter[int]:
+    first_answer = (
+        select(func.min(col(ConsentAnswer.recorded_at)))
+        .where(col(ConsentAnswer.invitation_id) == col(ConsentInvitation.id))
+        .scalar_subquery()
+    )
+    hours = sql.whole_hours(first_answer, col(ConsentInvitation.created_at))
+    waited: Counter[int] = Counter()
+    for hour, count in await session.execute(
+        select(hours, func.count())
+        .join(ObservationRequest, col(ObservationRequest.id) == col(ConsentInvitation.request_id))
+        .join(Conference, request_in_period)
+        .where(col(ConsentInvitation.ended_at).is_(None), first_answer.is_not(None))
+        .group_by(hours)
+    ):
+        waited[max(int(hour), 0)] += int(count)
+    return waited

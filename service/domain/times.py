@@ -1,6 +1,7 @@
 """Instants are kept in UTC and read, computed and shown in London time."""
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from service.domain.errors import InvalidConferenceTime
@@ -59,6 +60,25 @@ def london_time(day: date, hour: int, minute: int = 0) -> datetime:
     """The moment (in UTC) when London clocks show `hour`:`minute` on `day`."""
     wall_clock = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
     return wall_clock.astimezone(UTC)
+
+
+class ClockChange(StrEnum):
+    """What the London clocks do at a wall-clock time on the night they change."""
+
+    FORWARD = "forward"  # the time is skipped: it never shows on a London clock
+    BACK = "back"  # the time shows twice, an hour apart
+
+
+def clock_change_at(wall_clock: datetime) -> ClockChange | None:
+    """Whether London clocks skip or repeat this naive wall-clock time; None when it shows once."""
+    first = wall_clock.replace(tzinfo=LONDON, fold=0)
+    second = wall_clock.replace(tzinfo=LONDON, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    # In the repeated hour, the first reading survives a round trip; in the skipped one, not.
+    if first.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) == wall_clock:
+        return ClockChange.BACK
+    return ClockChange.FORWARD
 
 
 def format_day(day: date) -> str:

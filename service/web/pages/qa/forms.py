@@ -1,14 +1,14 @@
 """The QA forms: their fields, their messages, and dates and times typed in UK local time."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 
 from service.domain.conferences import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
-from service.domain.times import LONDON
+from service.domain.times import LONDON, ClockChange, clock_change_at
 from service.web.http.fields import EmailText, LongText, RecordId, Reference, ShortText, Venue
 from service.web.http.forms import FieldError
 
@@ -77,12 +77,11 @@ def parse_time(form: FormData, prefix: str) -> tuple[time | None, list[FieldErro
 def london_moment(day: date, clock: time) -> Parsed:
     """The instant a UK wall-clock time names, refusing times the clocks skip or repeat."""
     naive = datetime.combine(day, clock)
-    first = naive.replace(tzinfo=LONDON, fold=0)
-    second = naive.replace(tzinfo=LONDON, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return Parsed(value=first)
+    change = clock_change_at(naive)
+    if change is None:
+        return Parsed(value=naive.replace(tzinfo=LONDON))
     shown = f"{clock.hour:02d}:{clock.minute:02d}"
-    if first.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) == naive:
+    if change is ClockChange.BACK:
         message = (
             f"The clocks go back that night, so {shown} happens twice. "
             "Choose a time outside 01:00 to 02:00"

@@ -40,6 +40,7 @@ class AuditAction(StrEnum):
     # A conference and its family.
     CONFERENCE_RECORDED = "conference_recorded"
     CONFERENCE_RESCHEDULED = "conference_rescheduled"
+    CONFERENCE_DETAILS_CHANGED = "conference_details_changed"
     CONFERENCE_CLOSED_AFTER_NO = "conference_closed_after_no"
     FAMILY_MEMBER_ADDED = "family_member_added"
     FAMILY_MEMBER_CHANGED = "family_member_changed"

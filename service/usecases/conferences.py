@@ -2,21 +2,19 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from notifications.calendar import CalendarMethod
 from service.audit import append_audit
 from service.domain.audit_actions import AuditAction
-from service.domain.conferences import check_duration, check_short_notice, parse_kind
-from service.domain.errors import ConcurrentChange, IllegalTransition, InvalidInput
+from service.domain.conferences import check_short_notice
+from service.domain.errors import ConcurrentChange, IllegalTransition
 from service.domain.observers import check_conference_time
 from service.domain.states import Actor, RequestEvent, RequestStatus, is_finished
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.loading import load_staff
-from service.store.locks import lock_conference
+from service.store.locks import LockedConference, lock_conference
 from service.store.requests import bump_calendar_sequence
 from service.store.tables import Conference, ObservationRequest
 from service.usecases.steps.consent_outcome import end_request
@@ -24,6 +22,7 @@ from service.usecases.steps.deadlines import answers_needed_by, answers_needed_f
 from service.usecases.steps.family_news import tell_family_conference_moved
 from service.usecases.steps.mail import send_calendar
 from service.usecases.steps.moves import change_conference
+from service.usecases.steps.new_conferences import add_conference
 
 _WAITING_FOR_ANSWERS = (RequestStatus.SUBMITTED, RequestStatus.SEEKING_CONSENT)
 
@@ -41,41 +40,16 @@ async def record_conference(
     open_to_observers: bool,
 ) -> Conference:
     """Record a conference after checking its time, kind, length and reference; commits."""
-    reference = reference.strip()
-    if not reference:
-        raise InvalidInput("Enter the conference reference.", field="reference")
-    if not venue.strip():
-        raise InvalidInput("Enter where the conference will be held.", field="venue")
-    starts_utc = check_conference_time(starts_at=starts_at, now=now)
-    conference_kind = parse_kind(kind)
-    check_duration(duration_minutes)
-    taken = await session.scalar(
-        select(col(Conference.id)).where(col(Conference.reference) == reference)
-    )
-    if taken is not None:
-        raise InvalidInput(
-            f"There is already a conference with the reference {reference}.", field="reference"
-        )
-    conference = Conference(
-        reference=reference,
-        kind=conference_kind.value,
-        starts_at=starts_utc,
-        duration_minutes=duration_minutes,
-        venue=venue.strip(),
-        open_to_observers=open_to_observers,
-        created_at=now,
-        created_by_id=qa_user_id,
-    )
-    session.add(conference)
-    await session.flush()
-    await append_audit(
+    conference = await add_conference(
         session,
         now=now,
-        actor_kind=Actor.QA.value,
-        actor_id=qa_user_id,
-        action=AuditAction.CONFERENCE_RECORDED,
-        conference_id=conference.id,
-        details={"reference": reference, "starts_at": starts_utc.isoformat()},
+        qa_user_id=qa_user_id,
+        reference=reference,
+        kind=kind,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        venue=venue,
+        open_to_observers=open_to_observers,
     )
     await session.commit()
     return conference
@@ -93,23 +67,57 @@ async def reschedule_conference(
     confirm_short_notice: bool = False,
 ) -> Conference:
     """Move a conference: invites follow, the family is told, short notice lapses; commits."""
-    locked = await lock_conference(session, conference_id)
-    conference = locked.conference
+    conference = await move_conference(
+        session,
+        settings=settings,
+        now=now,
+        qa_user_id=qa_user_id,
+        locked=await lock_conference(session, conference_id),
+        starts_at=starts_at,
+        venue=venue,
+        confirm_short_notice=confirm_short_notice,
+    )
+    await session.commit()
+    return conference
+
+
+async def move_conference(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    now: datetime,
+    qa_user_id: int,
+    locked: LockedConference,
+    starts_at: datetime,
+    venue: str | None = None,
+    confirm_short_notice: bool = False,
+) -> Conference:
+    """`reschedule_conference` on a conference already locked, without the commit."""
+    conference, conference_id = locked.conference, locked.conference_id
     if conference.cancelled_at is not None:
         raise IllegalTransition("This conference was cancelled, so it cannot be moved.")
     previous = conference.starts_at
     new_start = check_conference_time(starts_at=starts_at, now=now)
     new_deadline = answers_needed_for_start(settings, new_start)
     waiting = [r for r in locked.requests if RequestStatus(r.status) in _WAITING_FOR_ANSWERS]
-    too_late = check_short_notice(
+    # Only a new time can leave the family without time to answer; a new venue alone cannot.
+    too_late = new_start != previous and check_short_notice(
         now=now, new_deadline=new_deadline, waiting=len(waiting), confirmed=confirm_short_notice
     )
+    previous_venue = conference.venue
     await change_conference(
         session,
         conference=conference,
         starts_at=new_start,
         venue=venue.strip() if venue and venue.strip() else conference.venue,
     )
+    details: dict[str, object] = {
+        "from": previous.isoformat(),
+        "to": conference.starts_at.isoformat(),
+        "short_notice_confirmed": too_late,
+    }
+    if conference.venue != previous_venue:
+        details |= {"venue_from": previous_venue, "venue_to": conference.venue}
     await append_audit(
         session,
         now=now,
@@ -117,11 +125,7 @@ async def reschedule_conference(
         actor_id=qa_user_id,
         action=AuditAction.CONFERENCE_RESCHEDULED,
         conference_id=conference_id,
-        details={
-            "from": previous.isoformat(),
-            "to": conference.starts_at.isoformat(),
-            "short_notice_confirmed": too_late,
-        },
+        details=details,
     )
     for request in waiting if too_late else []:
         # The deadline rule: at the deadline, anyone not yet answered means the request lapses.
@@ -142,7 +146,6 @@ async def reschedule_conference(
         await _tell_about_the_move(
             session, settings=settings, now=now, conference=conference, request=request
         )
-    await session.commit()
     return conference
 
 

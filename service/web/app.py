@@ -17,6 +17,7 @@ from service.settings import Settings, get_settings
 from service.store.database import Database
 from service.web import health
 from service.web.api import auth as api_auth
+from service.web.api import conference_exchange as api_conference_exchange
 from service.web.api import conferences as api_conferences
 from service.web.api import family as api_family
 from service.web.api import notify_callback
@@ -114,6 +115,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(api_auth.router)
     app.include_router(api_conferences.router)
+    app.include_router(api_conference_exchange.router)
     app.include_router(api_requests.router)
     app.include_router(api_statistics.router)
     app.include_router(api_family.router)

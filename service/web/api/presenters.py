@@ -39,6 +39,7 @@ def conference_for_qa(conference: Conference) -> ConferenceOut:
         open_to_observers=conference.open_to_observers,
         cancelled=conference.cancelled_at is not None,
         family_said_no=conference.family_said_no_at is not None,
+        external_id=conference.external_id,
     )
 
 

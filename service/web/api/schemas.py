@@ -74,6 +74,46 @@ class ConferenceOut(ConferencePublicOut):
     open_to_observers: bool
     cancelled: bool
     family_said_no: bool
+    # The meeting id in the council's case-management system; null for one recorded by hand.
+    external_id: str | None = None
+
+
+class ConferenceSentIn(ApiModel):
+    """A conference as the case-management system has it; its meeting id is in the address."""
+
+    # Left out: a new conference takes its meeting id as its reference, and one already
+    # recorded keeps the reference it has.
+    reference: Reference | None = None
+    kind: Literal["initial", "review"]
+    starts_at: AwareDatetime
+    duration_minutes: int = Field(ge=MIN_DURATION_MINUTES, le=MAX_DURATION_MINUTES)
+    venue: Venue
+    open_to_observers: bool
+    # A new time that leaves the family no time to answer is refused (409) unless this is true:
+    # then the requests still waiting for answers lapse.
+    confirm_short_notice: bool = False
+
+
+class ImportCountsOut(BaseModel):
+    """What a good file did: conferences recorded, changed, and found as they were."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ImportProblemOut(BaseModel):
+    # Numbered as a spreadsheet numbers them: the header is row 1. Null: about the whole file.
+    row: int | None
+    column: str | None
+    problem: str
+
+
+class ImportRefusedOut(BaseModel):
+    """A file with problems: nothing in it was saved, and each problem is listed."""
+
+    detail: str
+    errors: list[ImportProblemOut] = Field(default_factory=list)
 
 
 # How a person needs to be communicated with; an interpreter, BSL or an advocate means the

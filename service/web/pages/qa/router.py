@@ -2,10 +2,20 @@
 
 from fastapi import APIRouter
 
-from service.web.pages.qa import conferences, family, letters, record, requests, statistics
+from service.web.pages.qa import (
+    conference_import,
+    conferences,
+    family,
+    letters,
+    record,
+    requests,
+    statistics,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(requests.router)
+# Before the conference pages, whose /qa/conferences/{id} would otherwise take "import".
+router.include_router(conference_import.router)
 router.include_router(conferences.router)
 router.include_router(family.router)
 router.include_router(record.router)

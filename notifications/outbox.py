@@ -20,14 +20,18 @@ class RecipientRole(StrEnum):
     TRAINEE = "trainee"
     OBSERVER = "observer"
     QA = "qa"
+    # Another system (the council's case-management system), told of outcomes by webhook.
+    INTEGRATION = "integration"
 
 
 class Channel(StrEnum):
-    """How a message travels: an email, a text message, or a posted letter."""
+    """How a message travels: an email, a text message, a posted letter, or a webhook."""
 
     EMAIL = "email"
     SMS = "sms"
     LETTER = "letter"
+    # A signed JSON POST to another system: the row's body is the JSON, its address the URL.
+    WEBHOOK = "webhook"
 
 
 class DeliveryStatus(StrEnum):
@@ -192,6 +196,35 @@ async def enqueue_letter(
         to_address=letter_recipient(person_id),
         subject="Letter",
         body_html=html,
+        request_id=request_id,
+        status=DeliveryStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=now,
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
+async def enqueue_webhook(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    template: str,
+    url: str,
+    body_json: str,
+    request_id: int | None = None,
+) -> OutboxMessage:
+    """Add a webhook event to the outbox in the caller's transaction, like an email: it is
+    POSTed only if the change that caused it commits, with the same retries."""
+    message = OutboxMessage(
+        created_at=now,
+        channel=Channel.WEBHOOK.value,
+        template=template,
+        recipient_role=RecipientRole.INTEGRATION,
+        to_address=url,
+        subject="Webhook",
+        body_text=body_json,
         request_id=request_id,
         status=DeliveryStatus.PENDING.value,
         attempts=0,

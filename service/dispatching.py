@@ -14,6 +14,7 @@ from notifications.notify import NotifyClient
 from notifications.outbox import Channel, OutboxMessage
 from notifications.routing import NotifyTransport, RoutingTransport
 from notifications.transport import MailboxTransport, SmtpConfig, SmtpTransport, Transport
+from notifications.webhook import WebhookTransport
 from service import metrics
 from service.pdf import html_to_pdf, pdf_available
 from service.settings import Environment, Settings
@@ -64,12 +65,16 @@ def _email_transport(settings: Settings) -> Transport:
 
 def make_transport(settings: Settings) -> Transport:
     """Emails by SMTP (or the development mailbox), and family email through Notify when its
-    email template is set; text messages and letters through Notify when they are set up. A
-    channel with no way to send it fails at once, so the person is asked in person."""
+    email template is set; text messages and letters through Notify when they are set up;
+    outcome webhooks when their secret is set. A channel with no way to send it fails at once,
+    so the person is asked in person (or QA sees the case-management system was not told)."""
     problem = mail_server_problem(settings)
     if problem is not None:
         raise ValueError(problem)
     routes: dict[Channel, Transport] = {Channel.EMAIL: _email_transport(settings)}
+    if settings.webhook_secret:
+        # Outcome events to the case-management system, signed with the shared secret.
+        routes[Channel.WEBHOOK] = WebhookTransport(settings.webhook_secret)
     if not settings.notify_api_key:
         return RoutingTransport(routes)
     notify = NotifyTransport(

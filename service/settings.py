@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     # Letters posted through Notify's precompiled letter service, for people QA chose to reach
     # by post. Off, QA prints each letter from the request page to post or hand over.
     notify_letters: bool = False
+    # The case-management system's address for outcome webhooks, and the secret both sides
+    # sign them with (HMAC-SHA256); with both set, each change of outcome is POSTed there.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
     # A council in Wales offers its service in Welsh: a family member whose language is not
     # yet known is written to in Welsh and English, Welsh first.
     welsh_language: bool = False
@@ -220,6 +224,29 @@ class Settings(BaseSettings):
             if problem:
                 raise ValueError(f"Key {number} of CPC_PREVIOUS_SECRET_KEYS {problem}")
         return self
+
+    @model_validator(mode="after")
+    def _webhook_is_usable(self) -> "Settings":
+        url, secret = self.webhook_url, self.webhook_secret
+        if not url and not secret:
+            return self
+        parts = urlsplit(url or "")
+        if not secret or parts.scheme not in ("https", "http") or not parts.netloc:
+            raise ValueError("CPC_WEBHOOK_URL (a web address) and CPC_WEBHOOK_SECRET go together.")
+        if len(url or "") > 254:  # the outbox keeps it in a 254-character address column
+            raise ValueError("CPC_WEBHOOK_URL must be 254 characters or fewer.")
+        if self.env is Environment.PRODUCTION:
+            if parts.scheme != "https":
+                raise ValueError("CPC_WEBHOOK_URL must start with https:// in production.")
+            problem = weak_key_problem(secret)
+            if problem:
+                raise ValueError(f"CPC_WEBHOOK_SECRET {problem}")
+        return self
+
+    @property
+    def webhooks_enabled(self) -> bool:
+        """Whether each change of outcome is POSTed to the case-management system."""
+        return bool(self.webhook_url and self.webhook_secret)
 
     @property
     def api_docs_shown(self) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from notifications.outbox import OutboxMessage
+from notifications.outbox import Channel, OutboxMessage
 from service.domain.audit_actions import AuditAction
 from service.store.ids import saved_id
 from service.store.tables import AuditEntry, ConsentAnswer, ConsentInvitation, StaffUser
@@ -97,7 +97,11 @@ async def email_states_for_request(session: AsyncSession, *, request_id: int) ->
             col(OutboxMessage.channel),
             col(OutboxMessage.provider_status),
         )
-        .where(col(OutboxMessage.request_id) == request_id)
+        .where(
+            col(OutboxMessage.request_id) == request_id,
+            # Outcome webhooks to the case-management system are not messages to anyone.
+            col(OutboxMessage.channel) != Channel.WEBHOOK.value,
+        )
         .order_by(col(OutboxMessage.id))
     )
     return [

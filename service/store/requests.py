@@ -46,9 +46,11 @@ async def bump_calendar_sequence(
     request_id: int,
     expected_status: RequestStatus,
     expected_version: int,
-    now: datetime,
 ) -> bool:
-    """Raise a request's invite SEQUENCE if it is still as loaded; False if it moved meanwhile."""
+    """Raise a request's invite SEQUENCE if it is still as loaded; False if it moved meanwhile.
+
+    Its outcome is unchanged, so `updated_at` (when the outcome last changed) stays.
+    """
     result = await session.execute(
         update(ObservationRequest)
         .where(
@@ -59,7 +61,6 @@ async def bump_calendar_sequence(
         .values(
             calendar_sequence=col(ObservationRequest.calendar_sequence) + 1,
             version=col(ObservationRequest.version) + 1,
-            updated_at=now,
         )
         .execution_options(synchronize_session=False)
     )

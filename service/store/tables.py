@@ -134,7 +134,11 @@ class ObservationRequest(SQLModel, table=True):
     """A trainee's request to observe one conference, moved only by compare-and-set."""
 
     __tablename__ = "observation_request"
-    __table_args__ = (Index("ix_observation_request_status_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_observation_request_status_id", "status", "id"),
+        # The outcomes feed walks requests in (updated_at, id) order (migration 0017).
+        Index("ix_observation_request_updated_at_id", "updated_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     conference_id: int = Field(foreign_key="conference.id", index=True)
@@ -153,6 +157,8 @@ class ObservationRequest(SQLModel, table=True):
     chair_check_flagged_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     calendar_sequence: int = 0
     created_at: datetime = Field(sa_type=UtcDateTime)
+    # When its outcome (status, and the chair's check with it) last changed: the outcomes
+    # feed's `changed_at`. A moved conference's invite leaves it be.
     updated_at: datetime = Field(sa_type=UtcDateTime)
 
 

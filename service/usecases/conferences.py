@@ -168,7 +168,6 @@ async def _tell_about_the_move(
             request_id=saved_id(request),
             expected_status=RequestStatus.CONFIRMED,
             expected_version=request.version,
-            now=now,
         ):
             raise ConcurrentChange(
                 "Someone else changed a request for this conference at the same moment. "

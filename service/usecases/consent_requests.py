@@ -45,6 +45,7 @@ async def approve_request(
     require_someone_to_ask(decisions)
     await move_request(
         session,
+        settings=settings,
         request=request,
         event=RequestEvent.APPROVE,
         actor=Actor.QA,

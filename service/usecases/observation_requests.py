@@ -29,6 +29,7 @@ from service.store.tables import ObservationRequest
 from service.usecases.steps.consent_outcome import close_conference_after_no, end_request
 from service.usecases.steps.mail import tell_qa, tell_trainee
 from service.usecases.steps.moves import move_request
+from service.usecases.steps.outcome_webhooks import announce_outcome_change
 
 
 def _required(value: str, message: str, field: str) -> str:
@@ -111,6 +112,7 @@ async def ask_to_observe(
         to_status=RequestStatus.SUBMITTED.value,
         details={"confidentiality_statement_version": CONFIDENTIALITY_STATEMENT_VERSION},
     )
+    await announce_outcome_change(session, settings=settings, now=now, request=request)
     common = {
         "conference_reference": conference.reference,
         "conference_when": format_moment(conference.starts_at),
@@ -158,6 +160,7 @@ async def decline_request(
     request = (await lock_request(session, request_id)).request
     await move_request(
         session,
+        settings=settings,
         request=request,
         event=RequestEvent.DECLINE,
         actor=Actor.QA,
@@ -244,6 +247,7 @@ async def record_chair_check(
     )
     await move_request(
         session,
+        settings=settings,
         request=request,
         event=event,
         actor=Actor.QA,

@@ -77,6 +77,7 @@ async def lapse_overdue_requests(
             try:
                 await move_request(
                     session,
+                    settings=settings,
                     request=request,
                     event=RequestEvent.DEADLINE_PASSED,
                     actor=Actor.SYSTEM,

@@ -21,6 +21,7 @@ from service.web.api import conference_exchange as api_conference_exchange
 from service.web.api import conferences as api_conferences
 from service.web.api import family as api_family
 from service.web.api import notify_callback
+from service.web.api import outcomes as api_outcomes
 from service.web.api import requests as api_requests
 from service.web.api import statistics as api_statistics
 from service.web.deps import AnyStaffDep, system_clock
@@ -119,6 +120,7 @@ def create_app(
     app.include_router(api_requests.router)
     app.include_router(api_statistics.router)
     app.include_router(api_family.router)
+    app.include_router(api_outcomes.router)
     app.include_router(notify_callback.router)
     app.include_router(sign_in.router)
     app.include_router(second_factor.router)

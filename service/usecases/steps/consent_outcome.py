@@ -48,6 +48,7 @@ async def end_request(
     was_confirmed = request.status == RequestStatus.CONFIRMED
     new_status = await move_request(
         session,
+        settings=settings,
         request=request,
         event=event,
         actor=actor,
@@ -128,6 +129,7 @@ async def decide_if_complete(
         resent = 1 if request.calendar_sequence > 0 else 0
         new_status = await move_request(
             session,
+            settings=settings,
             request=request,
             event=event,
             actor=Actor.SYSTEM,

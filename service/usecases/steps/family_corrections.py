@@ -127,6 +127,7 @@ async def _ask_someone_new(
         # Unanimity: the observation waits again until the new person has agreed too.
         await move_request(
             session,
+            settings=context.settings,
             request=request,
             event=RequestEvent.NEW_PERSON_TO_ASK,
             actor=Actor.QA,

@@ -9,15 +9,18 @@ from service.domain.audit_actions import AuditAction
 from service.domain.errors import ConcurrentChange
 from service.domain.states import Actor, RequestEvent, RequestStatus
 from service.domain.transitions import next_status
+from service.settings import Settings
 from service.store.conference_changes import compare_and_set_conference
 from service.store.ids import saved_id
 from service.store.requests import compare_and_set_status
 from service.store.tables import Conference, ObservationRequest
+from service.usecases.steps.outcome_webhooks import announce_outcome_change
 
 
 async def move_request(
     session: AsyncSession,
     *,
+    settings: Settings,
     request: ObservationRequest,
     event: RequestEvent,
     actor: Actor,
@@ -26,7 +29,8 @@ async def move_request(
     details: dict[str, object] | None = None,
     **changes: object,
 ) -> RequestStatus:
-    """Apply one event with its audit entry; ConcurrentChange if someone moved it first."""
+    """Apply one event with its audit entry and its outcome event for the case-management
+    system; ConcurrentChange if someone moved it first."""
     current = RequestStatus(request.status)
     target = next_status(current, event, actor)
     won = await compare_and_set_status(
@@ -55,6 +59,7 @@ async def move_request(
         to_status=target.value,
         details=details,
     )
+    await announce_outcome_change(session, settings=settings, now=now, request=request)
     return target
 
 

@@ -263,3 +263,28 @@ class RequestQaOut(RequestTraineeOut):
     decline_reason: str | None
     chair_check: str | None
     family: list[FamilyAnswerOut]
+
+
+class OutcomeOut(BaseModel):
+    """One observer request's outcome: facts only, never a family member's name or answer."""
+
+    # The meeting id in the case-management system; null for a conference recorded by hand.
+    external_id: str | None
+    conference_id: int
+    conference_reference: str
+    request_id: int
+    status: str
+    # True once the chair's check on the day recorded that the observation took place.
+    observed: bool
+    # When the request's outcome last changed.
+    changed_at: AwareDatetime
+    # The whole record, for QA (signing in needed).
+    record_url: str
+
+
+class OutcomesOut(BaseModel):
+    """A page of outcomes, oldest change first."""
+
+    items: list[OutcomeOut]
+    # The next page's address (changed_since and after_id set), or null on the last page.
+    next: str | None

@@ -16,6 +16,7 @@ from service.domain.errors import DomainError, NotAllowed, NotFound
 from service.domain.staff import StaffMember
 from service.domain.states import Actor
 from service.settings import Settings
+from service.store.outcomes import failed_webhooks
 from service.store.views import (
     PAGE_SIZE,
     requests_page,
@@ -50,6 +51,8 @@ from service.web.pages.qa.record import AuditChainDep
 from service.web.pages.qa.request_views import DONE, FILTERS, list_row, request_view
 
 router = APIRouter(prefix="/qa", include_in_schema=False)
+# Changes of outcome the case-management system was never told of, newest first.
+UNSENT_OUTCOMES_SHOWN = 10
 FilterName = Literal["submitted", "seeking_consent", "confirmed", "finished", "all"]
 
 
@@ -70,6 +73,7 @@ async def requests_list(
     undelivered = await requests_with_undelivered_family_mail(
         session, request_ids=[row.request.id for row in shown if row.request.id is not None]
     )
+    unsent_outcomes, unsent_count = await failed_webhooks(session, limit=UNSENT_OUTCOMES_SHOWN)
     return render_page(
         request,
         "pages/qa/requests.html",
@@ -79,6 +83,8 @@ async def requests_list(
         current_label=FILTERS[status][0],
         rows=[list_row(settings, row, undelivered=row.request.id in undelivered) for row in shown],
         next_before_id=shown[-1].request.id if len(rows) > PAGE_SIZE else None,
+        unsent_outcomes=unsent_outcomes,
+        unsent_count=unsent_count,
     )
 
 

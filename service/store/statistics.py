@@ -1,18 +1,19 @@
 """The counts QA's statistics are made from: a fixed handful of grouped queries for a period.
 
 However many requests there are, the page costs the same number of round trips: every figure is
-a GROUP BY in the database, never a row a request in Python. Days are grouped by their UTC day
-and whether the instant fell in the last UTC hour (`service.domain.statistics.london_day_of`
-turns that into the London day), because SQLite knows nothing of Europe/London.
+a GROUP BY in the database, never a row a request in Python. On SQLite, which knows nothing of
+Europe/London, days are grouped by their UTC day and whether the instant fell in the last UTC
+hour (`service.domain.statistics.london_day_of` turns that into the London day); PostgreSQL
+groups by the London day itself.
 """
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy import Integer, and_, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Mapped, aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
@@ -69,14 +70,18 @@ class _Dialect:
         self.sqlite = name == "sqlite"
 
     def utc_day(self, column: Instant) -> ColumnElement[str]:
+        """The instant's day: on SQLite its UTC day, read straight from the stored text (far
+        cheaper than date()); PostgreSQL knows Europe/London, so there it is the London day."""
         if self.sqlite:
-            return func.date(column)
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+            return func.substr(column, 1, 10)
+        return func.to_char(func.timezone("Europe/London", column), "YYYY-MM-DD")
 
     def late_evening(self, column: Instant) -> ColumnElement[bool]:
+        """On SQLite, whether the instant fell in the last UTC hour (then the London day may be
+        the next); never on PostgreSQL, whose day is London's already."""
         if self.sqlite:
-            return func.strftime("%H", column) == "23"
-        return func.extract("hour", func.timezone("UTC", column)) == 23
+            return func.substr(column, 12, 2) == "23"
+        return literal(False)
 
     def whole_hours(self, later: Instant, earlier: Instant) -> ColumnElement[int]:
         if self.sqlite:
@@ -178,13 +183,13 @@ async def statistics_counts(
     )
 
 
-def _latest_answer(column: ColumnElement[str] | Mapped[str]) -> ColumnElement[str]:
-    """`column` of the invitation's newest answer (a change of mind is a newer row)."""
+def _newest_answer_id() -> ColumnElement[int]:
+    """The id of the invitation's newest answer (a change of mind is a newer row)."""
+    newer = aliased(ConsentAnswer)
     return (
-        select(column)
-        .where(col(ConsentAnswer.invitation_id) == col(ConsentInvitation.id))
-        .order_by(col(ConsentAnswer.id).desc())
-        .limit(1)
+        select(func.max(col(newer.id)))
+        .where(col(newer.invitation_id) == col(ConsentInvitation.id))
+        .correlate(ConsentInvitation)
         .scalar_subquery()
     )
 
@@ -192,8 +197,7 @@ def _latest_answer(column: ColumnElement[str] | Mapped[str]) -> ColumnElement[st
 async def _people_asked(
     session: AsyncSession, request_in_period: ColumnElement[bool]
 ) -> tuple[Counter[PersonAsked], int]:
-    answer_channel = _latest_answer(col(ConsentAnswer.channel))
-    answer_language = _latest_answer(col(ConsentAnswer.language))
+    answer_channel, answer_language = col(ConsentAnswer.channel), col(ConsentAnswer.language)
     grouped = (
         col(FamilyMember.is_child),
         col(FamilyMember.contact_channel),
@@ -212,6 +216,7 @@ async def _people_asked(
             .join(ObservationRequest,
                   col(ObservationRequest.id) == col(ConsentInvitation.request_id))
             .join(Conference, request_in_period)
+            .outerjoin(ConsentAnswer, col(ConsentAnswer.id) == _newest_answer_id())
             .where(col(ConsentInvitation.ended_at).is_(None))
             .group_by(*grouped)
         )

@@ -21,6 +21,7 @@ import asyncpg
 from tests.perf.http_bench import HttpPlan, Pair, run_http_round
 from tests.perf.mail_bench import run_mail_round
 from tests.perf.servers import smtp_sink
+from tests.perf.statistics_bench import run_statistics_round
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -194,6 +195,7 @@ async def main(args: argparse.Namespace) -> int:
     )
     messages, history = (400, 10_000) if args.quick else (2_000, 100_000)
     rows: list[dict[str, Any]] = []
+    statistics_times: dict[str, dict[str, float | int]] = {}
     databases = ["sqlite"]
     postgres_url = os.environ.get("TEST_DATABASE_URL")
     if postgres_url and not args.no_postgres:
@@ -222,6 +224,17 @@ async def main(args: argparse.Namespace) -> int:
                         log=log,
                     ):
                         rows.append(_pair_row(database, pair))
+                if args.only in (None, "statistics"):
+                    if database == "sqlite":
+                        statistics_url = f"sqlite+aiosqlite:///{workdir / 'statistics.db'}"
+                    else:
+                        assert postgres is not None
+                        statistics_url = await postgres.fresh("statistics")
+                    statistics_times[database] = await run_statistics_round(
+                        database_url=statistics_url,
+                        requests=10_000 if args.quick else 100_000,
+                        log=log,
+                    )
                 if args.only in (None, "mail"):
                     log("  outbox dispatcher")
                     with smtp_sink(workdir / "smtp.log") as sink_port:
@@ -245,6 +258,11 @@ async def main(args: argparse.Namespace) -> int:
                 await postgres.drop_all()
     elapsed = time.perf_counter() - began
     print_table(rows)
+    for database, timing in statistics_times.items():
+        print(
+            f"{database:<11}statistics at {timing['requests']:,} requests: median "
+            f"{timing['median_ms']} ms, slowest {timing['slowest_ms']} ms (target under 200 ms)"
+        )
     print(f"\n{len(rows)} measurements in {elapsed:.0f} s; load average before: {args.load_before}")
     RESULTS.write_text(
         json.dumps(
@@ -259,6 +277,7 @@ async def main(args: argparse.Namespace) -> int:
                 "quick": args.quick,
                 "seconds": round(elapsed, 1),
                 "results": rows,
+                "statistics": statistics_times,
             },
             indent=2,
         )
@@ -274,7 +293,9 @@ def cli() -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.perf.run")
     parser.add_argument("--quick", action="store_true", help="a small run to try the bench out")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--only", choices=["http", "mail"], help="one half of the bench")
+    parser.add_argument(
+        "--only", choices=["http", "mail", "statistics"], help="one part of the bench"
+    )
     args = parser.parse_args()
     args.load_before = [round(x, 2) for x in os.getloadavg()]
     import uvloop

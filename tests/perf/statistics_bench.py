@@ -1,0 +1,48 @@
+"""The statistics page's figures at 100,000 requests: how long one period's worth takes.
+
+Seeds the requests in bulk (as the query-count test does), then times `statistics_for` for the
+financial year, the work behind /qa/statistics, its CSV and GET /api/v1/statistics, after a
+warm-up. Target: under 200 ms.
+"""
+
+import asyncio
+import statistics
+import time
+from collections.abc import Callable
+
+from service.domain.working_days import BankHolidayRegion
+from service.record.statistics import statistics_for
+from service.store.database import Database
+from service.store.migrate import upgrade_database
+from tests.integration.test_statistics_scale import YEAR, seed_requests
+
+RUNS = 7
+ENGLAND = BankHolidayRegion.ENGLAND_AND_WALES
+
+
+async def run_statistics_round(
+    *, database_url: str, requests: int, log: Callable[[str], None]
+) -> dict[str, float | int]:
+    """Seed `requests` requests and return the figures' median and slowest time in ms."""
+    log(f"  statistics: seeding {requests:,} requests")
+    # Alembic runs its own event loop: migrate from a thread.
+    await asyncio.to_thread(upgrade_database, database_url)
+    database = Database(database_url)
+    try:
+        await seed_requests(database, requests)
+        timings = []
+        for run in range(RUNS + 1):
+            began = time.perf_counter()
+            async with database.read_session() as session:
+                figures = await statistics_for(session, period=YEAR, region=ENGLAND)
+            if run:  # the first run warms the caches
+                timings.append((time.perf_counter() - began) * 1000)
+        assert figures.table("outcomes").total() == requests
+    finally:
+        await database.dispose()
+    return {
+        "requests": requests,
+        "median_ms": round(statistics.median(timings), 1),
+        "slowest_ms": round(max(timings), 1),
+        "runs": RUNS,
+    }

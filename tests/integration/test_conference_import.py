@@ -302,8 +302,7 @@ async def test_the_web_page_lists_each_problem_and_saves_nothing(
     assert "There is a problem" in refused.text
     assert "Nothing was saved: the file has 3 problems." in refused.text
     for row, column in (("2", "starts_at"), ("3", "venue"), ("4", "kind")):
-        assert f'<td class="govuk-table__cell">{row}</td>' in refused.text
-        assert column in refused.text
+        assert f"<li>Row {row}, {column}: " in refused.text
     empty = await _upload(client, None)
     assert empty.status_code == 422
     assert "Select a CSV file of conferences" in empty.text

@@ -78,8 +78,12 @@ def service(
     stop_service(running)
     # After every journey in this package: the whole log, scanned line by line.
     secrets = secrets_sent(running, notify)
-    if running.mail.all():
-        assert secrets, "the emails sent held no links to look for"
+    if any(
+        address.endswith("@family.example")
+        for mail in running.mail.all()
+        for address in mail.recipients
+    ):
+        assert secrets, "the emails to families held no links to look for"
     problems = problems_in_log(running.log_path, secrets)
     assert not problems, "\n".join(problems)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
-from notifications.outbox import DeliveryStatus, OutboxMessage
+from notifications.outbox import DeliveryStatus, OutboxMessage, RecipientRole
 from service.domain.audit_actions import AuditAction
 from service.store.tables import (
     AuditEntry,
@@ -145,7 +145,10 @@ async def statistics_counts(
         select(col(OutboxMessage.channel), func.count())
         .join(ObservationRequest, col(ObservationRequest.id) == col(OutboxMessage.request_id))
         .join(Conference, request_in_period)
-        .where(col(OutboxMessage.status) == DeliveryStatus.PERMANENT_FAILURE.value)
+        .where(
+            col(OutboxMessage.status) == DeliveryStatus.PERMANENT_FAILURE.value,
+            col(OutboxMessage.recipient_role) == RecipientRole.FAMILY.value,
+        )
         .group_by(col(OutboxMessage.channel))
     ):
         undeliverable[str(channel)] += int(count)

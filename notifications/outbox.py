@@ -94,6 +94,16 @@ class OutboxMessage(SQLModel, table=True):
     bodies_cleared_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
+async def _add_due_now(session: AsyncSession, message: OutboxMessage) -> OutboxMessage:
+    """Put a message in the outbox, due at once, in the caller's transaction."""
+    message.status = DeliveryStatus.PENDING.value
+    message.attempts = 0
+    session.add(message)
+    # Flush, never commit: the caller commits once, so the message and the change share one fate.
+    await session.flush()
+    return message
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -109,6 +119,7 @@ async def enqueue(
     """Add an email to the outbox in the caller's transaction; it goes once the caller commits."""
     message = OutboxMessage(
         created_at=now,
+        next_attempt_at=now,
         template=template,
         recipient_role=recipient_role,
         to_address=to_address,
@@ -119,14 +130,8 @@ async def enqueue(
         calendar_method=calendar.method if calendar else None,
         request_id=request_id,
         ordering_key=ordering_key,
-        status=DeliveryStatus.PENDING.value,
-        attempts=0,
-        next_attempt_at=now,
     )
-    session.add(message)
-    # Flush, never commit: the caller commits once, so the mail and the change share one fate.
-    await session.flush()
-    return message
+    return await _add_due_now(session, message)
 
 
 async def enqueue_text(
@@ -142,6 +147,7 @@ async def enqueue_text(
     """Add a text message to the outbox in the caller's transaction, like an email."""
     message = OutboxMessage(
         created_at=now,
+        next_attempt_at=now,
         channel=Channel.SMS.value,
         template=template,
         recipient_role=recipient_role,
@@ -150,13 +156,8 @@ async def enqueue_text(
         subject="Text message",
         body_text=text,
         request_id=request_id,
-        status=DeliveryStatus.PENDING.value,
-        attempts=0,
-        next_attempt_at=now,
     )
-    session.add(message)
-    await session.flush()
-    return message
+    return await _add_due_now(session, message)
 
 
 _PERSON = "person-"
@@ -189,6 +190,7 @@ async def enqueue_letter(
     HTML, and becomes a PDF only when it is posted, off the request that asked for it."""
     message = OutboxMessage(
         created_at=now,
+        next_attempt_at=now,
         channel=Channel.LETTER.value,
         template=template,
         recipient_role=recipient_role,
@@ -197,13 +199,8 @@ async def enqueue_letter(
         subject="Letter",
         body_html=html,
         request_id=request_id,
-        status=DeliveryStatus.PENDING.value,
-        attempts=0,
-        next_attempt_at=now,
     )
-    session.add(message)
-    await session.flush()
-    return message
+    return await _add_due_now(session, message)
 
 
 async def enqueue_webhook(
@@ -219,6 +216,7 @@ async def enqueue_webhook(
     POSTed only if the change that caused it commits, with the same retries."""
     message = OutboxMessage(
         created_at=now,
+        next_attempt_at=now,
         channel=Channel.WEBHOOK.value,
         template=template,
         recipient_role=RecipientRole.INTEGRATION,
@@ -226,10 +224,5 @@ async def enqueue_webhook(
         subject="Webhook",
         body_text=body_json,
         request_id=request_id,
-        status=DeliveryStatus.PENDING.value,
-        attempts=0,
-        next_attempt_at=now,
     )
-    session.add(message)
-    await session.flush()
-    return message
+    return await _add_due_now(session, message)

@@ -4,12 +4,14 @@ Open to QA officers and administrators. The period comes in the query string, so
 figures can be bookmarked and shared inside the council.
 """
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from service.domain.statistics import PeriodKind, StatisticsPeriodInvalid, shown_count
+from service.domain.statistics import Period, PeriodKind, StatisticsPeriodInvalid, shown_count
 from service.domain.times import london_day
 from service.record.statistics import Statistics, period_from_query, statistics_for
 from service.record.statistics_output import statistics_csv, table_values
@@ -21,6 +23,30 @@ router = APIRouter(prefix="/qa", include_in_schema=False)
 
 PeriodQuery = Annotated[str | None, Query(max_length=30)]
 DateQuery = Annotated[str | None, Query(max_length=10)]
+
+
+@dataclass(frozen=True)
+class PeriodAsked:
+    """The period as the query string names it: a kind, or two dates."""
+
+    period: str | None
+    first: str | None
+    last: str | None
+
+    def period_on(self, today: date) -> Period:
+        """The period meant, seen from `today`; StatisticsPeriodInvalid when it cannot be."""
+        return period_from_query(self.period, self.first, self.last, today=today)
+
+
+def _period_asked(
+    period: PeriodQuery = None,
+    first: Annotated[DateQuery, Query(alias="from")] = None,
+    last: Annotated[DateQuery, Query(alias="to")] = None,
+) -> PeriodAsked:
+    return PeriodAsked(period, first, last)
+
+
+PeriodAskedDep = Annotated[PeriodAsked, Depends(_period_asked)]
 _PERIODS = (
     (PeriodKind.THIS_MONTH, "This month"),
     (PeriodKind.THIS_QUARTER, "This quarter"),
@@ -50,14 +76,12 @@ async def statistics_page(
     session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
-    period: PeriodQuery = None,
-    first: Annotated[DateQuery, Query(alias="from")] = None,
-    last: Annotated[DateQuery, Query(alias="to")] = None,
+    asked: PeriodAskedDep,
 ) -> Response:
     """The figures for the period chosen (this financial year when none is)."""
-    chosen = {"period": period or "", "from": first or "", "to": last or ""}
+    chosen = {"period": asked.period or "", "from": asked.first or "", "to": asked.last or ""}
     try:
-        shown = period_from_query(period, first, last, today=london_day(now))
+        shown = asked.period_on(london_day(now))
     except StatisticsPeriodInvalid as problem:
         return render_page(request, "pages/qa/statistics.html", status=422,
                            page_title="Statistics", periods=_PERIODS, chosen=chosen,
@@ -87,13 +111,11 @@ async def statistics_download(
     session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
-    period: PeriodQuery = None,
-    first: Annotated[DateQuery, Query(alias="from")] = None,
-    last: Annotated[DateQuery, Query(alias="to")] = None,
+    asked: PeriodAskedDep,
 ) -> Response:
     """The same figures as CSV, one line a number."""
     try:
-        shown = period_from_query(period, first, last, today=london_day(now))
+        shown = asked.period_on(london_day(now))
     except StatisticsPeriodInvalid as problem:
         return Response(problem.message, status_code=422, media_type="text/plain")
     statistics = await statistics_for(session, period=shown, region=settings.bank_holiday_region)

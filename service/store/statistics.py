@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Integer, and_, cast, func, literal, select
+from sqlalchemy import Date, Integer, and_, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -69,12 +69,12 @@ class _Dialect:
     def __init__(self, name: str) -> None:
         self.sqlite = name == "sqlite"
 
-    def utc_day(self, column: Instant) -> ColumnElement[str]:
+    def utc_day(self, column: Instant) -> ColumnElement[str] | ColumnElement[date]:
         """The instant's day: on SQLite its UTC day, read straight from the stored text (far
         cheaper than date()); PostgreSQL knows Europe/London, so there it is the London day."""
         if self.sqlite:
             return func.substr(column, 1, 10)
-        return func.to_char(func.timezone("Europe/London", column), "YYYY-MM-DD")
+        return cast(func.timezone("Europe/London", column), Date)
 
     def late_evening(self, column: Instant) -> ColumnElement[bool]:
         """On SQLite, whether the instant fell in the last UTC hour (then the London day may be

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Date, Integer, and_, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy.orm import Mapped
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
@@ -110,15 +110,7 @@ async def statistics_counts(
     ):  # fmt: skip
         conferences[(str(kind), bool(cancelled))] += int(count)
 
-    day, late = sql.utc_day(starts_at), sql.late_evening(starts_at)
-    requests: Counter[tuple[str, str | None, UtcDay]] = Counter()
-    for status, chair_check, text, is_late, count in await session.execute(
-        select(col(ObservationRequest.status), col(ObservationRequest.chair_check), day, late,
-               func.count())
-        .join(Conference, request_in_period)
-        .group_by(col(ObservationRequest.status), col(ObservationRequest.chair_check), day, late)
-    ):  # fmt: skip
-        requests[(str(status), chair_check, _day(text, is_late))] += int(count)
+    requests, notice = await _requests_and_notice(session, sql, request_in_period)
 
     approved = await session.scalar(
         select(func.count(func.distinct(col(AuditEntry.request_id))))
@@ -126,16 +118,6 @@ async def statistics_counts(
         .join(Conference, request_in_period)
         .where(col(AuditEntry.action) == AuditAction.APPROVE.value)
     )
-
-    created = col(ObservationRequest.created_at)
-    asked_day, asked_late = sql.utc_day(created), sql.late_evening(created)
-    notice: Counter[tuple[UtcDay, UtcDay]] = Counter()
-    for asked_text, was_late, text, is_late, count in await session.execute(
-        select(asked_day, asked_late, day, late, func.count())
-        .join(Conference, request_in_period)
-        .group_by(asked_day, asked_late, day, late)
-    ):
-        notice[(_day(asked_text, was_late), _day(text, is_late))] += int(count)
 
     people, reminders = await _people_asked(session, request_in_period)
     hours = await _answer_hours(session, sql, request_in_period)
@@ -186,21 +168,66 @@ async def statistics_counts(
     )
 
 
-def _newest_answer_id() -> ColumnElement[int]:
-    """The id of the invitation's newest answer (a change of mind is a newer row)."""
-    newer = aliased(ConsentAnswer)
-    return (
-        select(func.max(col(newer.id)))
-        .where(col(newer.invitation_id) == col(ConsentInvitation.id))
-        .correlate(ConsentInvitation)
-        .scalar_subquery()
+async def _requests_and_notice(
+    session: AsyncSession, sql: _Dialect, request_in_period: ColumnElement[bool]
+) -> tuple[Counter[tuple[str, str | None, UtcDay]], Counter[tuple[UtcDay, UtcDay]]]:
+    """Requests by outcome and conference day, and by day asked and conference day: one pass
+    over the requests, counted a conference at a time before any day is worked out, so each
+    conference's day is worked out once however many requests it has."""
+    created = col(ObservationRequest.created_at)
+    # One expression object each, so PostgreSQL sees the same expression in SELECT and GROUP BY.
+    asked_day, asked_late = sql.utc_day(created), sql.late_evening(created)
+    per_conference = (
+        select(
+            col(ObservationRequest.conference_id).label("conference_id"),
+            col(ObservationRequest.status).label("status"),
+            col(ObservationRequest.chair_check).label("chair_check"),
+            asked_day.label("asked_day"),
+            asked_late.label("asked_late"),
+            func.count().label("requests"),
+        )
+        .join(Conference, request_in_period)
+        .group_by(
+            col(ObservationRequest.conference_id), col(ObservationRequest.status),
+            col(ObservationRequest.chair_check), asked_day, asked_late,
+        )
+        .subquery()
+    )  # fmt: skip
+    starts_at = col(Conference.starts_at)
+    day, late = sql.utc_day(starts_at), sql.late_evening(starts_at)
+    grouped = (per_conference.c.status, per_conference.c.chair_check,
+               per_conference.c.asked_day, per_conference.c.asked_late, day, late)  # fmt: skip
+    requests: Counter[tuple[str, str | None, UtcDay]] = Counter()
+    notice: Counter[tuple[UtcDay, UtcDay]] = Counter()
+    for status, chair_check, asked, was_late, held, is_late, count in await session.execute(
+        select(*grouped, func.sum(per_conference.c.requests))
+        .join(Conference, col(Conference.id) == per_conference.c.conference_id)
+        .group_by(*grouped)
+    ):
+        conference_day = _day(held, is_late)
+        requests[(str(status), chair_check, conference_day)] += int(count)
+        notice[(_day(asked, was_late), conference_day)] += int(count)
+    return requests, notice
+
+
+# Each asked person's first answer's time and newest answer's id (a change of mind is a newer
+# row), grouped once rather than looked up a person at a time.
+_ANSWERS_BY_INVITATION = (
+    select(
+        col(ConsentAnswer.invitation_id).label("invitation_id"),
+        func.min(col(ConsentAnswer.recorded_at)).label("first_at"),
+        func.max(col(ConsentAnswer.id)).label("newest_id"),
     )
+    .group_by(col(ConsentAnswer.invitation_id))
+    .subquery()
+)
 
 
 async def _people_asked(
     session: AsyncSession, request_in_period: ColumnElement[bool]
 ) -> tuple[Counter[PersonAsked], int]:
     answer_channel, answer_language = col(ConsentAnswer.channel), col(ConsentAnswer.language)
+    answers = _ANSWERS_BY_INVITATION
     grouped = (
         col(FamilyMember.is_child),
         col(FamilyMember.contact_channel),
@@ -219,7 +246,8 @@ async def _people_asked(
             .join(ObservationRequest,
                   col(ObservationRequest.id) == col(ConsentInvitation.request_id))
             .join(Conference, request_in_period)
-            .outerjoin(ConsentAnswer, col(ConsentAnswer.id) == _newest_answer_id())
+            .outerjoin(answers, answers.c.invitation_id == col(ConsentInvitation.id))
+            .outerjoin(ConsentAnswer, col(ConsentAnswer.id) == answers.c.newest_id)
             .where(col(ConsentInvitation.ended_at).is_(None))
             .group_by(*grouped)
         )
@@ -234,18 +262,15 @@ async def _people_asked(
 async def _answer_hours(
     session: AsyncSession, sql: _Dialect, request_in_period: ColumnElement[bool]
 ) -> Counter[int]:
-    first_answer = (
-        select(func.min(col(ConsentAnswer.recorded_at)))
-        .where(col(ConsentAnswer.invitation_id) == col(ConsentInvitation.id))
-        .scalar_subquery()
-    )
-    hours = sql.whole_hours(first_answer, col(ConsentInvitation.created_at))
+    answers = _ANSWERS_BY_INVITATION
+    hours = sql.whole_hours(answers.c.first_at, col(ConsentInvitation.created_at))
     waited: Counter[int] = Counter()
     for hour, count in await session.execute(
         select(hours, func.count())
         .join(ObservationRequest, col(ObservationRequest.id) == col(ConsentInvitation.request_id))
         .join(Conference, request_in_period)
-        .where(col(ConsentInvitation.ended_at).is_(None), first_answer.is_not(None))
+        .join(answers, answers.c.invitation_id == col(ConsentInvitation.id))
+        .where(col(ConsentInvitation.ended_at).is_(None))
         .group_by(hours)
     ):
         waited[max(int(hour), 0)] += int(count)

@@ -1,6 +1,6 @@
 """An app per test on its fresh database, a frozen clock, and HTTP clients."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,9 +12,17 @@ from service.settings import Settings
 from service.store.database import Database
 from service.web.app import create_app
 from tests.support.clock import FrozenClock
+from tests.support.notify_stand_in import NotifyStandIn, notify_stand_in
 
 # Monday 23 November 2026, 10:00 in London (GMT).
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def notify() -> Iterator[NotifyStandIn]:
+    """The GOV.UK Notify stand-in on 127.0.0.1, for tests that send texts or letters."""
+    with notify_stand_in() as stand_in:
+        yield stand_in
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ square code that opens their page."""
 
 import json
 import os
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
@@ -13,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from notifications.outbox import OutboxMessage
-from service.dispatching import make_dispatcher
 from service.links import short_answer_url
 from service.pdf import pdf_available
 from service.settings import Settings
@@ -23,9 +21,10 @@ from service.usecases.scheduled_jobs import run_scheduled_jobs
 from tests.integration.consent_promise.helpers import emails_to
 from tests.support.clock import FrozenClock
 from tests.support.consent import approved_request, information_sha256
+from tests.support.dispatching import deliver_all
 from tests.support.factories import NOW
 from tests.support.letters import address_window_text, letter_text, page_sizes_mm, square_codes
-from tests.support.notify_stand_in import API_KEY, NotifyStandIn, notify_stand_in
+from tests.support.notify_stand_in import API_KEY, NotifyStandIn
 from tests.support.scenario import World, build_world
 from tests.support.web import api_token, csrf_from, sign_in
 
@@ -39,12 +38,6 @@ POSTCODE = "CF10 1BJ"
 
 
 @pytest.fixture
-def notify() -> Iterator[NotifyStandIn]:
-    with notify_stand_in() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture
 def settings(settings: Settings, notify: NotifyStandIn) -> Settings:
     """The test's settings, with letters posted through GOV.UK Notify (the stand-in)."""
     return settings.model_copy(
@@ -55,15 +48,6 @@ def settings(settings: Settings, notify: NotifyStandIn) -> Settings:
             "notify_letters": True,
         }
     )
-
-
-async def _deliver_all(settings: Settings, database: Database, clock: FrozenClock) -> None:
-    dispatcher = make_dispatcher(settings, database, clock=clock)
-    try:
-        while await dispatcher.run_once():
-            pass
-    finally:
-        await dispatcher.close()
 
 
 async def _father_by_letter(
@@ -104,7 +88,7 @@ async def test_a_posted_letter_holds_the_address_the_words_and_a_code_that_opens
     world = await build_world(database)
     await _father_by_letter(client, world)
     request_id = await approved_request(client, world)
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     (letter,) = notify.of_kind("letter")
     assert set(letter.body) == {"reference", "content"}
     pdf = letter.pdf
@@ -179,7 +163,7 @@ async def test_a_welsh_speaker_s_letter_is_in_welsh(
     world = await build_world(database)
     await _father_by_letter(client, world, language="cy")
     await approved_request(client, world)
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     (letter,) = notify.of_kind("letter")
     words = letter_text(letter.pdf)
     assert "Sut i ateb" in words
@@ -200,7 +184,7 @@ async def test_a_letter_notify_refuses_sends_qa_to_ask_in_person_and_no_reminder
     await _father_by_letter(client, world)
     request_id = await approved_request(client, world)
     notify.fail_next(400, "ValidationError", "Letter content is not a valid PDF")
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     async with database.read_session() as session:
         row = (
             await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "letter"))
@@ -221,7 +205,7 @@ async def test_a_letter_notify_refuses_sends_qa_to_ask_in_person_and_no_reminder
     # Near the answer date the others are reminded; no reminder letter is posted.
     clock.set(NOW + timedelta(days=25, hours=5))
     await run_scheduled_jobs(database.writer, settings=settings, now=clock())
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     assert notify.of_kind("letter") == []
     assert await emails_to(database, world.family_emails[0], "family_reminder")
 

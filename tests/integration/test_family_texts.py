@@ -4,7 +4,6 @@ and a text Notify refuses sends QA to ask them in person."""
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
@@ -12,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from notifications.outbox import OutboxMessage
-from service.dispatching import make_dispatcher
 from service.domain.consent import who_is_asked
 from service.settings import Settings
 from service.store.database import Database
@@ -24,8 +22,9 @@ from tests.integration.consent_promise.helpers import emails_to
 from tests.integration.test_qa_pages import snapshot
 from tests.support.clock import FrozenClock
 from tests.support.consent import approved_request, information_sha256
+from tests.support.dispatching import deliver_all
 from tests.support.factories import NOW
-from tests.support.notify_stand_in import API_KEY, SMS_TEMPLATE_ID, NotifyStandIn, notify_stand_in
+from tests.support.notify_stand_in import API_KEY, SMS_TEMPLATE_ID, NotifyStandIn
 from tests.support.scenario import World, build_world
 from tests.support.web import api_token, csrf_from, sign_in
 
@@ -40,12 +39,6 @@ CALLBACK_TOKEN = "a-callback-token-the-council-gave-notify"
 
 
 @pytest.fixture
-def notify() -> Iterator[NotifyStandIn]:
-    with notify_stand_in() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture
 def settings(settings: Settings, notify: NotifyStandIn) -> Settings:
     """The test's settings, with GOV.UK Notify (the stand-in) set up for text messages."""
     return settings.model_copy(
@@ -56,15 +49,6 @@ def settings(settings: Settings, notify: NotifyStandIn) -> Settings:
             "notify_callback_token": CALLBACK_TOKEN,
         }
     )
-
-
-async def _deliver_all(settings: Settings, database: Database, clock: FrozenClock) -> None:
-    dispatcher = make_dispatcher(settings, database, clock=clock)
-    try:
-        while await dispatcher.run_once():
-            pass
-    finally:
-        await dispatcher.close()
 
 
 async def _father_by_text(client: httpx.AsyncClient, world: World) -> None:
@@ -87,7 +71,7 @@ async def test_one_neutral_text_whose_short_link_takes_the_answer(
     world = await build_world(database)
     await _father_by_text(client, world)
     request_id = await approved_request(client, world)
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     (text,) = notify.of_kind("sms")
     assert text.body["phone_number"] == MOBILE
     assert text.body["template_id"] == SMS_TEMPLATE_ID
@@ -137,7 +121,7 @@ async def test_a_reminder_goes_by_text_by_the_same_rules(
     deadline = NOW + timedelta(days=25, hours=7)
     clock.set(deadline - timedelta(hours=2))
     await run_scheduled_jobs(database.writer, settings=settings, now=clock())
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     _, reminder = notify.of_kind("sms")
     assert "reminder" in reminder.text
     assert len(reminder.text) <= TWO_FRAGMENTS
@@ -157,7 +141,7 @@ async def test_a_text_notify_refuses_sends_qa_to_ask_in_person(
     notify.fail_next(
         400, "BadRequestError", "Can't send to this recipient using a team-only API key"
     )
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     assert notify.of_kind("sms") == [] and notify.refused == [(400, "sms")]
     async with database.read_session() as session:
         entry = (
@@ -200,7 +184,7 @@ async def _texted(
     world = await build_world(database)
     await _father_by_text(client, world)
     await approved_request(client, world)
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     async with database.read_session() as session:
         row = (
             await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "sms"))
@@ -284,7 +268,7 @@ async def test_a_moved_conference_is_texted_with_the_same_short_link(
         headers=qa,
     )
     assert moved.status_code == 200, moved.text
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     invitation, told = notify.of_kind("sms")
     assert "Tuesday 22 December 2026 at 2:00pm" in told.text
     assert len(told.text) <= TWO_FRAGMENTS and set(told.text) <= GSM_CHARACTERS
@@ -335,7 +319,7 @@ async def test_a_text_whose_answer_was_lost_is_not_sent_twice(
     await approved_request(client, world)
     # Notify takes the text, then the connection drops before its answer arrives.
     notify.lose_next_answer = True
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     assert len(notify.of_kind("sms")) == 1
     async with database.read_session() as session:
         row = (
@@ -344,7 +328,7 @@ async def test_a_text_whose_answer_was_lost_is_not_sent_twice(
     assert row.status == "temporary_failure" and row.provider_id is None
     # The next try asks Notify by our reference first, and finds the text it already took.
     clock.advance(minutes=30)
-    await _deliver_all(settings, database, clock)
+    await deliver_all(settings, database, clock)
     (text,) = notify.of_kind("sms")
     async with database.read_session() as session:
         row = (

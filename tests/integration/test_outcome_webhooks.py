@@ -13,11 +13,11 @@ from sqlmodel import col
 
 from notifications.mailbox import list_mailbox
 from notifications.outbox import OutboxMessage
-from service.dispatching import make_dispatcher
 from service.settings import Settings
 from service.store.database import Database
 from tests.support.clock import FrozenClock
 from tests.support.consent import approved_request
+from tests.support.dispatching import deliver_all
 from tests.support.factories import make_request
 from tests.support.scenario import World, build_world, request_body
 from tests.support.web import api_token, sign_in
@@ -49,15 +49,6 @@ def receiver() -> Iterator[WebhookReceiver]:
 def settings(settings: Settings, receiver: WebhookReceiver) -> Settings:
     """The test's settings, with the receiver as the case-management system's webhook."""
     return settings.model_copy(update={"webhook_url": receiver.url, "webhook_secret": SECRET})
-
-
-async def _run_dispatcher(settings: Settings, database: Database, clock: FrozenClock) -> None:
-    dispatcher = make_dispatcher(settings, database, clock=clock)
-    try:
-        while await dispatcher.run_once():
-            pass
-    finally:
-        await dispatcher.close()
 
 
 async def _webhook_rows(database: Database) -> list[OutboxMessage]:
@@ -102,7 +93,7 @@ async def test_a_receiver_down_for_a_while_gets_each_event_once_it_is_back(
     }
 
     # Down: connections refused, tried again after the outbox's backoff.
-    await _run_dispatcher(settings, database, clock)
+    await deliver_all(settings, database, clock)
     rows = await _webhook_rows(database)
     assert {(row.status, row.attempts) for row in rows} == {("temporary_failure", 1)}
     assert all("could not be reached" in (row.last_error or "") for row in rows)
@@ -112,18 +103,18 @@ async def test_a_receiver_down_for_a_while_gets_each_event_once_it_is_back(
     # Back, but answering 503 twice: another backoff.
     receiver.come_back()
     receiver.answer_next(503, times=2)
-    await _run_dispatcher(settings, database, clock)
+    await deliver_all(settings, database, clock)
     assert receiver.attempts == []  # not due yet
     clock.advance(seconds=31)
-    await _run_dispatcher(settings, database, clock)
+    await deliver_all(settings, database, clock)
     rows = await _webhook_rows(database)
     assert {(row.status, row.attempts, row.last_error) for row in rows} == {
         ("temporary_failure", 2, "the webhook answered 503")
     }
     clock.advance(seconds=61)
-    await _run_dispatcher(settings, database, clock)
+    await deliver_all(settings, database, clock)
     clock.advance(hours=3)
-    await _run_dispatcher(settings, database, clock)
+    await deliver_all(settings, database, clock)
 
     rows = await _webhook_rows(database)
     assert {(row.status, row.attempts) for row in rows} == {("sent", 3)}
@@ -196,7 +187,7 @@ async def test_each_change_of_outcome_is_one_event_and_a_refused_change_sends_no
         headers=qa,
     )
     assert again.status_code == 409
-    await _run_dispatcher(settings, database, clock)
+    await deliver_all(settings, database, clock)
     (event,) = [delivery.event for delivery in receiver.delivered]
     assert (event["status"], event["observed"], event["external_id"]) == ("completed", True, None)
     assert event["changed_at"] == event["occurred_at"] == "2026-12-21T13:00:00Z"
@@ -229,7 +220,7 @@ async def test_a_webhook_refused_for_good_shows_to_qa_and_tells_no_family(
     )
     assert created.status_code == 201
     messages = await _family_and_qa_messages(database)
-    await _run_dispatcher(settings, database, clock)
+    await deliver_all(settings, database, clock)
     (row,) = await _webhook_rows(database)
     assert (row.status, row.attempts, row.last_error) == (
         "permanent_failure",
@@ -252,7 +243,7 @@ async def test_a_webhook_refused_for_good_shows_to_qa_and_tells_no_family(
         headers=await _qa_headers(client, world),
     )
     assert declined.status_code == 200
-    await _run_dispatcher(settings, database, clock)
+    await deliver_all(settings, database, clock)
     assert [delivery.event["status"] for delivery in receiver.delivered] == ["declined"]
     assert "was not told" not in (await client.get("/qa")).text
     assert receiver.bad_requests == []
@@ -274,7 +265,7 @@ async def test_a_body_signed_with_another_secret_is_refused_by_the_receiver(
     )
     assert created.status_code == 201
     wrong = settings.model_copy(update={"webhook_secret": "not-the-secret-the-receiver-knows-0000"})
-    await _run_dispatcher(wrong, database, clock)
+    await deliver_all(wrong, database, clock)
     assert receiver.bad_requests == ["bad signature"]
     assert receiver.delivered == []
     (row,) = await _webhook_rows(database)

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from notifications.outbox import OutboxMessage
-from service.dispatching import make_dispatcher
 from service.settings import Settings
 from service.store.database import Database
 from service.store.tables import AuditEntry
@@ -16,6 +15,7 @@ from service.web.app import create_app
 from tests.integration.notifications.smtp_server import SmtpServer
 from tests.support.clock import FrozenClock
 from tests.support.consent import approved_request
+from tests.support.dispatching import deliver_all
 from tests.support.scenario import build_world
 
 
@@ -34,15 +34,6 @@ def smtp_settings(settings: Settings, smtp: SmtpServer) -> Settings:
     return settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port})
 
 
-async def _deliver_all(settings: Settings, database: Database, clock: FrozenClock) -> None:
-    dispatcher = make_dispatcher(settings, database, clock=clock)
-    try:
-        while await dispatcher.run_once():
-            pass
-    finally:
-        await dispatcher.close()
-
-
 async def test_every_family_member_emailed_gets_their_own_working_link(
     client: httpx.AsyncClient,
     database: Database,
@@ -52,7 +43,7 @@ async def test_every_family_member_emailed_gets_their_own_working_link(
 ) -> None:
     world = await build_world(database)
     await approved_request(client, world)
-    await _deliver_all(smtp_settings, database, clock)
+    await deliver_all(smtp_settings, database, clock)
     invitations = [
         r.message for r in smtp.handler.received if r.recipients[0] in world.family_emails
     ]
@@ -77,11 +68,11 @@ async def test_with_the_server_down_actions_succeed_and_mail_arrives_later(
     smtp.stop()
     world = await build_world(database)
     await approved_request(client, world)
-    await _deliver_all(smtp_settings, database, clock)
+    await deliver_all(smtp_settings, database, clock)
     assert smtp.handler.received == []
     smtp.start()
     clock.advance(hours=1)
-    await _deliver_all(smtp_settings, database, clock)
+    await deliver_all(smtp_settings, database, clock)
     async with database.read_session() as session:
         rows = (await session.scalars(select(OutboxMessage))).all()
     assert {row.status for row in rows} == {"sent"}
@@ -98,7 +89,7 @@ async def test_a_bounced_family_email_is_recorded_and_qa_is_told(
     world = await build_world(database)
     smtp.handler.rcpt_replies[world.family_emails[1]].append("550 No such mailbox")
     await approved_request(client, world)
-    await _deliver_all(smtp_settings, database, clock)
+    await deliver_all(smtp_settings, database, clock)
     async with database.read_session() as session:
         bounced = (
             await session.scalars(

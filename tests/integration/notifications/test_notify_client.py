@@ -2,7 +2,6 @@
 documentation specifies and answers as Notify does."""
 
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -14,14 +13,7 @@ from tests.support.notify_stand_in import (
     SERVICE_ID,
     SMS_TEMPLATE_ID,
     NotifyStandIn,
-    notify_stand_in,
 )
-
-
-@pytest.fixture
-def notify() -> Iterator[NotifyStandIn]:
-    with notify_stand_in() as stand_in:
-        yield stand_in
 
 
 def test_the_key_gives_the_service_id_and_a_fresh_signed_token() -> None:

@@ -138,6 +138,16 @@ class ObservationRequest(SQLModel, table=True):
         Index("ix_observation_request_status_id", "status", "id"),
         # The outcomes feed walks requests in (updated_at, id) order (migration 0017).
         Index("ix_observation_request_updated_at_id", "updated_at", "id"),
+        # Statistics count a period's requests from this index alone (migration 0018).
+        Index(
+            "ix_observation_request_statistics",
+            "conference_id",
+            "status",
+            "chair_check",
+            "created_at",
+            "organisation",
+            "role",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -176,39 +176,55 @@ async def statistics_counts(
 async def _requests_and_notice(
     session: AsyncSession, sql: _Dialect, request_in_period: ColumnElement[bool]
 ) -> tuple[Counter[tuple[str, str | None, UtcDay]], Counter[tuple[UtcDay, UtcDay]]]:
-    """Requests by outcome and conference day, and by day asked and conference day, in one pass.
+    """Requests by outcome and conference day, and by day asked and conference day.
 
-    The inner query groups in the order the conference index and the statistics index are
-    walked (conference by start, then each request's outcome and moment asked), so SQLite
-    counts as it reads instead of sorting every request; only its far fewer groups are then
-    grouped again by day."""
+    Outcomes are counted a conference at a time, grouped in the order the conference index
+    and the statistics index are walked, so SQLite counts as it reads instead of sorting every
+    request; only those few groups are grouped again by day. Notice needs each request's day
+    asked, so it has its own pass, kept apart so that outcomes and days asked never multiply
+    into more groups than either has alone."""
     conference_starts, request = col(Conference.starts_at), ObservationRequest
-    walked_in_order = (conference_starts, col(Conference.id), col(request.status),
-                       col(request.chair_check), col(request.created_at))  # fmt: skip
-    per_moment = (
+    per_conference = (
         select(
             conference_starts.label("starts_at"),
             col(request.status).label("status"),
             col(request.chair_check).label("chair_check"),
-            col(request.created_at).label("created_at"),
             func.count().label("requests"),
         )
         .join(Conference, request_in_period)
-        .group_by(*walked_in_order)
+        .group_by(
+            conference_starts, col(Conference.id), col(request.status), col(request.chair_check)
+        )
         .subquery()
     )
     # One expression object each, so PostgreSQL sees the same expression in SELECT and GROUP BY.
-    asked, held = per_moment.c.created_at, per_moment.c.starts_at
-    grouped = (per_moment.c.status, per_moment.c.chair_check, sql.utc_day(asked),
-               sql.late_evening(asked), sql.utc_day(held), sql.late_evening(held))  # fmt: skip
+    held = per_conference.c.starts_at
+    by_outcome = (per_conference.c.status, per_conference.c.chair_check, sql.utc_day(held),
+                  sql.late_evening(held))  # fmt: skip
     requests: Counter[tuple[str, str | None, UtcDay]] = Counter()
-    notice: Counter[tuple[UtcDay, UtcDay]] = Counter()
-    for status, chair_check, asked_day, was_late, held_day, is_late, count in await session.execute(
-        select(*grouped, func.sum(per_moment.c.requests)).group_by(*grouped)
+    for status, chair_check, held_day, is_late, count in await session.execute(
+        select(*by_outcome, func.sum(per_conference.c.requests)).group_by(*by_outcome)
     ):
-        conference_day = _day(held_day, is_late)
-        requests[(str(status), chair_check, conference_day)] += int(count)
-        notice[(_day(asked_day, was_late), conference_day)] += int(count)
+        requests[(str(status), chair_check, _day(held_day, is_late))] += int(count)
+
+    # Counted first by the moment asked, a conference at a time and in the index's order (no
+    # sort), so requests asked together are worked into days once.
+    per_moment = (
+        select(conference_starts.label("starts_at"),
+               col(request.created_at).label("created_at"), func.count().label("requests"))
+        .join(Conference, request_in_period)
+        .group_by(conference_starts, col(Conference.id), col(request.status),
+                  col(request.chair_check), col(request.created_at))
+        .subquery()
+    )  # fmt: skip
+    asked, held = per_moment.c.created_at, per_moment.c.starts_at
+    by_days = (sql.utc_day(asked), sql.late_evening(asked), sql.utc_day(held),
+               sql.late_evening(held))  # fmt: skip
+    notice: Counter[tuple[UtcDay, UtcDay]] = Counter()
+    for asked_day, was_late, held_day, is_late, count in await session.execute(
+        select(*by_days, func.sum(per_moment.c.requests)).group_by(*by_days)
+    ):
+        notice[(_day(asked_day, was_late), _day(held_day, is_late))] += int(count)
     return requests, notice
 
 

@@ -27,17 +27,31 @@ YEAR = period_of(PeriodKind.DATES, today=datetime(2026, 1, 1).date(),
                  first=datetime(2026, 4, 1).date(), last=datetime(2027, 3, 31).date())  # fmt: skip
 
 
-async def seed_requests(database: Database, count: int, *, id_from: int = 1) -> None:
-    """`count` requests over the year, 100 a conference, every tenth with a parent who answered."""
+async def seed_requests(
+    database: Database, count: int, *, id_from: int = 1, scattered: bool = False
+) -> None:
+    """`count` requests over the year, 100 a conference, every tenth with a parent who answered.
+
+    All asked together 30 days before the year begins, or `scattered`: each asked 1 to 40 days
+    before its own conference, at a different second of the day."""
     async with database.write_session() as session:
         trainee = await make_staff(session)
         await session.commit()
     start = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
     conferences = max(count // 100, 1)
+
+    def starts(conference: int) -> datetime:
+        return start + timedelta(hours=(conference * 8700) // conferences)
+
+    def asked_at(n: int) -> datetime:
+        if not scattered:
+            return start - timedelta(days=30)
+        return starts(n % conferences) - timedelta(days=1 + n % 40, seconds=(n * 37) % 86_400)
+
     async with database.write_session() as session:
         await session.execute(insert(Conference), [
             {"id": id_from + n, "reference": f"BULK-{id_from + n}", "kind": "initial",
-             "starts_at": start + timedelta(hours=(n * 8700) // conferences),
+             "starts_at": starts(n),
              "duration_minutes": 90, "venue": "Room 2", "open_to_observers": True,
              "created_at": start}
             for n in range(conferences)
@@ -49,7 +63,7 @@ async def seed_requests(database: Database, count: int, *, id_from: int = 1) -> 
              "purpose": "To learn.", "supervisor_name": "S", "supervisor_email": "s@x.example",
              "confidentiality_acknowledged": True, "confidentiality_statement_version": "1",
              "decline_reason": "Too soon" if n % len(STATUSES) == 1 else None,
-             "created_at": start - timedelta(days=30), "updated_at": start}
+             "created_at": asked_at(n), "updated_at": start}
             for n in range(count)
         ])  # fmt: skip
         asked = range(0, count, 10)
@@ -87,7 +101,7 @@ async def test_the_same_statements_for_a_hundred_and_a_hundred_thousand_requests
 ) -> None:
     await seed_requests(database, 100)
     at_a_hundred = await _statements(database)
-    await seed_requests(database, 99_900, id_from=1_000)
+    await seed_requests(database, 99_900, id_from=1_000, scattered=True)
     async with database.read_session() as session:
         figures = await statistics_for(session, period=YEAR,
                                        region=BankHolidayRegion.ENGLAND_AND_WALES)  # fmt: skip

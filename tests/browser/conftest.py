@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.browser.accessibility import AccessibilityAudit
 from tests.browser.live_service import LiveService, start_service, stop_service
 from tests.browser.log_scan import problems_in_log, secrets_sent
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.notify_stand_in import (
     API_KEY,
     SMS_TEMPLATE_ID,
@@ -23,15 +24,6 @@ from tests.support.notify_stand_in import (
     notify_stand_in,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 _summaries: dict[str, dict[str, Any]] = {}
 

@@ -20,6 +20,7 @@ from service.links import make_consent_token
 from service.settings import Environment, Settings
 from service.store.migrate import upgrade_database
 from tests.perf.load import LoadResult, encode_request, run_load
+from tests.perf.phone import measure_family_page
 from tests.perf.seed import Seeded, seed_service
 from tests.perf.servers import HOST, Server, cpu_seconds, uvicorn_app
 
@@ -146,8 +147,9 @@ async def _pair(
 
 async def run_http_round(
     *, database_url: str, bare_write_url: str, workdir: Path, plan: HttpPlan, log: Any
-) -> list[Pair]:
-    """Seed one database, start the service and the bare app on it, run every HTTP scenario."""
+) -> tuple[list[Pair], dict[str, Any]]:
+    """Seed one database, start the service and the bare app on it, run every HTTP scenario;
+    then a family's first visit on a slow phone network."""
     now = datetime.now(UTC)
     log(f"  migrating and seeding {plan.finished:,} finished, {plan.open_requests:,} open")
     await asyncio.to_thread(upgrade_database, database_url)
@@ -285,7 +287,9 @@ async def run_http_round(
                     "bare": bare_single.summary(),
                 }
                 pairs.append(pair)
-    return pairs
+        log("  a family's first visit on Slow 3G")
+        family_page = await measure_family_page(base + link(seeded.page_invitations[-1]))
+    return pairs, family_page
 
 
 async def _beside_sign_ins(

@@ -196,6 +196,7 @@ async def main(args: argparse.Namespace) -> int:
     messages, history = (400, 10_000) if args.quick else (2_000, 100_000)
     rows: list[dict[str, Any]] = []
     statistics_times: dict[str, dict[str, float | int]] = {}
+    family_pages: dict[str, dict[str, Any]] = {}
     databases = ["sqlite"]
     postgres_url = os.environ.get("TEST_DATABASE_URL")
     if postgres_url and not args.no_postgres:
@@ -216,14 +217,14 @@ async def main(args: argparse.Namespace) -> int:
                     bare_url = service_url  # the floor writes its own table
                     mail_url = await postgres.fresh("mail")
                 if args.only in (None, "http"):
-                    for pair in await run_http_round(
+                    pairs, family_pages[database] = await run_http_round(
                         database_url=service_url,
                         bare_write_url=bare_url,
                         workdir=workdir,
                         plan=plan,
                         log=log,
-                    ):
-                        rows.append(_pair_row(database, pair))
+                    )
+                    rows.extend(_pair_row(database, pair) for pair in pairs)
                 if args.only in (None, "statistics"):
                     for shape, scattered in (("asked together", False), ("asked apart", True)):
                         name = f"statistics_{shape.split()[1]}"
@@ -266,6 +267,12 @@ async def main(args: argparse.Namespace) -> int:
             f"{database:<27}statistics at {timing['requests']:,} requests: median "
             f"{timing['median_ms']} ms, slowest {timing['slowest_ms']} ms (target under 200 ms)"
         )
+    for database, phone in family_pages.items():
+        print(f"{database:<11}family page, first visit on Slow 3G: " + (
+            f"{phone['wire_bytes']:,} bytes in {phone['requests']} requests, first words at "
+            f"{phone['fcp_slow_3g_ms']:,} ms; repeat visit {phone['repeat_visit_requests']} "
+            "requests (targets: 20 KB, 2 requests, 1,500 ms; 1 request)"
+            if "skipped" not in phone else phone["skipped"]))  # fmt: skip
     print(f"\n{len(rows)} measurements in {elapsed:.0f} s; load average before: {args.load_before}")
     RESULTS.write_text(
         json.dumps(
@@ -281,6 +288,7 @@ async def main(args: argparse.Namespace) -> int:
                 "seconds": round(elapsed, 1),
                 "results": rows,
                 "statistics": statistics_times,
+                "family_page": family_pages,
             },
             indent=2,
         )

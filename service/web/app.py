@@ -26,6 +26,7 @@ from service.web.api import requests as api_requests
 from service.web.api import statistics as api_statistics
 from service.web.deps import AnyStaffDep, system_clock
 from service.web.http.bad_link_limiter import BadLinkLimiter
+from service.web.http.compression import compress_responses
 from service.web.http.errors import install_error_handlers, server_error_response
 from service.web.http.rendering import render_error_page
 from service.web.http.request_bodies import RequestBodyMiddleware
@@ -95,7 +96,9 @@ def create_app(
     app.state.bad_link_limiter = BadLinkLimiter(
         database, limit_per_minute=settings.bad_link_limit, key=settings.secret_key
     )
-    # Added first, so it runs inside the headers: a 413 or 408 carries them and is logged too.
+    # Innermost, so it sees each response as the route made it, before any headers are added.
+    compress_responses(app)
+    # Added early, so it runs inside the headers: a 413 or 408 carries them and is logged too.
     app.add_middleware(
         RequestBodyMiddleware,
         max_body_bytes=settings.max_body_bytes,

@@ -1,5 +1,7 @@
 """CSRF protection for every form: the session's value for staff, a double-submit cookie else."""
 
+import base64
+import binascii
 import hmac
 import secrets
 
@@ -33,6 +35,31 @@ def set_csrf_cookie_if_new(request: Request, response: Response, *, secure: bool
         )
 
 
+def masked(value: str) -> str:
+    """The value under a fresh random pad, so each page carries different bytes for it.
+
+    Pages are compressed, and a secret that is the same in every response could be guessed from
+    the compressed sizes of pages that also echo an attacker's text (BREACH). The form sends the
+    pad and the padded value back together, and `require_csrf` takes the pad off.
+    """
+    secret = value.encode()
+    pad = secrets.token_bytes(len(secret))
+    padded = bytes(a ^ b for a, b in zip(pad, secret, strict=True))
+    return base64.urlsafe_b64encode(pad + padded).decode().rstrip("=")
+
+
+def _unmasked(submitted: str) -> str:
+    try:
+        both = base64.urlsafe_b64decode(submitted + "=" * (-len(submitted) % 4))
+    except (binascii.Error, ValueError):
+        return ""
+    half = len(both) // 2
+    if len(both) % 2 or not half:
+        return ""
+    secret = bytes(a ^ b for a, b in zip(both[:half], both[half:], strict=True))
+    return secret.decode("utf-8", errors="replace")
+
+
 def require_csrf(request: Request, submitted: object) -> None:
     """Refuse a form post whose CSRF value is missing or not this visitor's (403)."""
     staff_session = getattr(request.state, "staff_session", None)
@@ -40,7 +67,11 @@ def require_csrf(request: Request, submitted: object) -> None:
     if (
         not isinstance(submitted, str)
         or not expected
-        or not hmac.compare_digest(submitted, expected)
+        or not (
+            hmac.compare_digest(_unmasked(submitted).encode(), expected.encode())
+            # The bare value too, as forms served before masking sent it.
+            or hmac.compare_digest(submitted.encode(), expected.encode())
+        )
     ):
         raise HTTPException(
             status_code=403,

@@ -9,7 +9,7 @@ from service.domain.staff import StaffMember, StaffRole
 from service.languages import Language
 from service.settings import Settings
 from service.web.http.app_state import templates_in
-from service.web.http.csrf import csrf_value_for, set_csrf_cookie_if_new
+from service.web.http.csrf import csrf_value_for, masked, set_csrf_cookie_if_new
 from service.web.http.staff_sessions import idle_timing
 
 _NAVIGATION: dict[StaffRole, list[tuple[str, str]]] = {
@@ -66,7 +66,7 @@ def render_page(
             getattr(request.state, "staff_session", None), now, settings.session_idle_seconds
         ),
         "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        "csrf_token": csrf_value_for(request),
+        "csrf_token": masked(csrf_value_for(request)),
         "nav_items": _navigation(user, request.url.path),
         "qa_service_name": settings.qa_service_name,
         "qa_service_phone": settings.qa_service_phone,

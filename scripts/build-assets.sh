@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the service's stylesheet and scripts into service/web/static/.
+# Builds the service's stylesheets and scripts into service/web/static/.
 # The output is committed, so the service runs without Node; run this after
 # changing assets/ or the govuk-frontend version in package.json.
 set -euo pipefail
@@ -16,13 +16,15 @@ fi
 
 mkdir -p "$static"
 
+# Staff pages load application.css; family pages the much smaller family.css.
 # --quiet-deps: deprecation warnings from inside govuk-frontend are not ours to fix.
 npx --no-install sass \
   --pkg-importer=node \
   --style=compressed \
   --no-source-map \
   --quiet-deps \
-  assets/scss/application.scss "$static/application.css"
+  assets/scss/application.scss:"$static/application.css" \
+  assets/scss/family.scss:"$static/family.css"
 
 cp "$frontend/govuk-frontend.min.js" "$static/govuk-frontend.min.js"
 cp assets/js/application.js "$static/application.js"
@@ -30,4 +32,4 @@ cp assets/js/application.js "$static/application.js"
 # Deliberately not copied: GOV.UK's images (crown favicons, crest, opengraph
 # image) and fonts (GDS Transport). A council's service must not use them.
 
-echo "Built $static/application.css, application.js and govuk-frontend.min.js"
+echo "Built $static/application.css, family.css, application.js and govuk-frontend.min.js"

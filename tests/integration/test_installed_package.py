@@ -36,6 +36,7 @@ PACKAGE_DATA = (
     "service/migrations/env.py",
     "service/migrations/versions/0001_initial.py",
     "service/web/static/application.css",
+    "service/web/static/family.css",
     "service/translations/cy/LC_MESSAGES/messages.mo",
 )
 

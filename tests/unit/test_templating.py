@@ -171,15 +171,20 @@ def test_london_date_takes_the_day_in_london() -> None:
     assert london_date(date(2026, 12, 8)) == "Tuesday 8 December 2026"
 
 
-def test_the_compiled_stylesheet_is_there_and_uses_no_gds_transport() -> None:
-    stylesheet = static_folder() / "application.css"
+@pytest.mark.parametrize(
+    ("name", "own_style"), [("application.css", ".app-timeline"), ("family.css", ".app-easy-read")]
+)
+def test_the_compiled_stylesheets_are_there_and_use_no_gds_transport(
+    name: str, own_style: str
+) -> None:
+    stylesheet = static_folder() / name
 
     assert stylesheet.is_file()
     css = stylesheet.read_text(encoding="utf-8")
     assert css.strip()
     assert "GDS Transport" not in css
     assert "govuk-crest" not in css
-    assert ".app-timeline" in css
+    assert own_style in css
 
 
 def test_the_scripts_the_layout_loads_are_there() -> None:

@@ -5,7 +5,6 @@ load goes to one at a time, so the idle one costs nothing. The client runs in th
 """
 
 import asyncio
-import dataclasses
 import hashlib
 import re
 import secrets
@@ -19,12 +18,20 @@ import httpx
 from service.links import make_consent_token
 from service.settings import Environment, Settings
 from service.store.migrate import upgrade_database
-from tests.perf.load import LoadResult, encode_request, run_load
+from service.web.http.csrf import masked
+from tests.perf.comparing import (
+    ARRIVAL_SECONDS,
+    ARRIVALS_PER_SECOND,
+    Pair,
+    Side,
+    compare,
+    measure,
+)
+from tests.perf.load import encode_request, run_load
 from tests.perf.phone import measure_family_page
 from tests.perf.seed import Seeded, seed_service
-from tests.perf.servers import HOST, Server, cpu_seconds, uvicorn_app
+from tests.perf.servers import HOST, Server, uvicorn_app
 
-CONCURRENCY = 50
 SECRET_KEY = "benchmark-secret-key-" + "x" * 40
 AUDIT_KEY = "benchmark-audit-key-" + "y" * 40
 _INFORMATION = re.compile(r"<!-- information:start -->(.*?)<!-- information:end -->", re.S)
@@ -44,16 +51,6 @@ class HttpPlan:
     warm_up: int = 200
     # No run goes on past this, so `make bench` keeps to its five minutes however slow a page is.
     budget_seconds: float = 6.0
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One scenario measured on the service and on the floor."""
-
-    name: str
-    service: LoadResult
-    bare: LoadResult
-    extra: dict[str, Any]
 
 
 def service_settings(database_url: str) -> Settings:
@@ -109,42 +106,6 @@ def information_sha256(html: str) -> str:
     return hashlib.sha256(match.group(1).encode("utf-8")).hexdigest()
 
 
-async def measure(
-    server: Server, requests: list[bytes], *, concurrency: int, budget_seconds: float
-) -> LoadResult:
-    """One run against one server, with the CPU time its process spent on it."""
-    before = cpu_seconds(server.pid)
-    result = await run_load(
-        HOST, server.port, requests, concurrency=concurrency, budget_seconds=budget_seconds
-    )
-    after = cpu_seconds(server.pid)
-    used = after - before if before is not None and after is not None else None
-    return dataclasses.replace(result, server_cpu_seconds=used)
-
-
-async def _pair(
-    name: str,
-    service: tuple[Server, list[bytes]],
-    bare: tuple[Server, list[bytes]],
-    *,
-    warm: tuple[list[bytes], list[bytes]],
-    budget: float,
-    concurrency: int = CONCURRENCY,
-    extra: dict[str, Any] | None = None,
-) -> Pair:
-    # Warm both (templates compiled, statement caches and pools filled), then measure the floor
-    # first and the service right after, so the two see the same machine.
-    # Ten connections are enough to warm up, and drain quickly when a page is slow.
-    warm_concurrency = min(concurrency, 10)
-    await measure(bare[0], warm[1], concurrency=warm_concurrency, budget_seconds=budget / 4)
-    await measure(service[0], warm[0], concurrency=warm_concurrency, budget_seconds=budget / 4)
-    bare_result = await measure(bare[0], bare[1], concurrency=concurrency, budget_seconds=budget)
-    service_result = await measure(
-        service[0], service[1], concurrency=concurrency, budget_seconds=budget
-    )
-    return Pair(name, service_result, bare_result, extra or {})
-
-
 async def run_http_round(
     *, database_url: str, bare_write_url: str, workdir: Path, plan: HttpPlan, log: Any
 ) -> tuple[list[Pair], dict[str, Any]]:
@@ -153,7 +114,9 @@ async def run_http_round(
     now = datetime.now(UTC)
     log(f"  migrating and seeding {plan.finished:,} finished, {plan.open_requests:,} open")
     await asyncio.to_thread(upgrade_database, database_url)
-    answerable = max(plan.page_requests, plan.answer_requests + plan.warm_up)
+    arrivals = round(ARRIVALS_PER_SECOND * ARRIVAL_SECONDS)
+    # Answers for the service and, separately, for the same-work floor.
+    answerable = max(plan.page_requests, 2 * (plan.answer_requests + plan.warm_up + arrivals))
     seeded = await seed_service(
         database_url,
         finished=plan.finished,
@@ -187,36 +150,49 @@ async def run_http_round(
             "BARE_PAGE_BYTES": str(page_bytes),
             "BARE_LIST_BYTES": str(list_bytes),
         }
-        with uvicorn_app(
-            "tests.perf.bare_app:create_bare_app", env=bare_env, log=workdir / "bare.log"
-        ) as bare:
-            bare_host = f"{HOST}:{bare.port}"
+        with (
+            uvicorn_app(
+                "tests.perf.bare_app:create_bare_app", env=bare_env, log=workdir / "bare.log"
+            ) as bare,
+            uvicorn_app(
+                "tests.perf.same_work_app:create_same_work_app",
+                env=service_env(settings),
+                log=workdir / "same_work.log",
+            ) as same,
+        ):
+            bare_host, same_host = f"{HOST}:{bare.port}", f"{HOST}:{same.port}"
             async with httpx.AsyncClient(base_url=f"http://{bare_host}", timeout=30) as client:
                 bare_page_bytes = len((await client.get("/page/x")).content)
                 bare_list_bytes = len((await client.get("/list")).content)
+            async with httpx.AsyncClient(base_url=f"http://{same_host}", timeout=30) as client:
+                same_page = await client.get(link(seeded.page_invitations[0]))
+                assert same_page.status_code == 200, same_page.text[:500]
+                assert information_sha256(same_page.text) == text_sha256, "not the same page"
+                same_list = await client.get("/qa", headers=_cookie_header(qa_cookies))
+                assert same_list.status_code == 200, same_list.text[:500]
+                assert same_list.text.count("<tr") == qa_page.text.count("<tr"), "not the same list"
             sizes = {
                 "service_bytes": page_bytes,
                 "bare_bytes": bare_page_bytes,
+                "same_work_bytes": len(same_page.content),
             }
             pairs = []
             log("  consent page")
             invitations = seeded.page_invitations
-            pages = [
-                encode_request("GET", link(invitations[i % len(invitations)]), host=host)
-                for i in range(plan.page_requests)
-            ]
+            paths = [link(invitations[i % len(invitations)]) for i in range(plan.page_requests)]
+            pages = [encode_request("GET", path, host=host) for path in paths]
             bare_pages = [
                 encode_request("GET", "/page/" + path.split("/")[-1], host=bare_host)
-                for path in (
-                    link(invitations[i % len(invitations)]) for i in range(plan.page_requests)
-                )
+                for path in paths
             ]
+            same_pages = [encode_request("GET", path, host=same_host) for path in paths]
+            warm = slice(None, plan.warm_up)
             pairs.append(
-                await _pair(
+                await compare(
                     "consent page",
-                    (service, pages),
-                    (bare, bare_pages),
-                    warm=(pages[: plan.warm_up], bare_pages[: plan.warm_up]),
+                    Side(service, pages, pages[warm]),
+                    Side(bare, bare_pages, bare_pages[warm]),
+                    same_work=Side(same, same_pages, same_pages[warm]),
                     budget=plan.budget_seconds,
                     extra=sizes,
                 )
@@ -230,32 +206,40 @@ async def run_http_round(
 
             log("  answer POST")
 
-            def answer(invitation: tuple[int, str], target: str, path: str) -> bytes:
+            def answer(target: str, path: str) -> bytes:
                 return encode_request(
                     "POST",
                     path,
                     host=target,
                     cookies={"cpc_csrf": csrf},
                     form={
-                        "csrf_token": csrf,
+                        "csrf_token": masked(csrf),
                         "text_sha256": text_sha256,
                         "decision": "yes",
                         "comment": "",
                     },
                 )
 
-            posts = [answer(i, host, link(i)) for i in seeded.answer_invitations]
-            bare_posts = [
-                answer(i, bare_host, "/insert/" + link(i).split("/")[-1])
-                for i in seeded.answer_invitations
-            ]
+            # Each answer can be given once: the service and the same-work floor, which both
+            # record real answers, get their own people, in turn warm-up, timed and steady.
+            per_app = plan.warm_up + plan.answer_requests + arrivals
+            answering = seeded.answer_invitations
+            ours, theirs = answering[:per_app], answering[per_app : 2 * per_app]
+            posts = [answer(host, link(i)) for i in ours]
+            bare_posts = [answer(bare_host, "/insert/" + link(i).split("/")[-1]) for i in ours]
+            same_posts = [answer(same_host, link(i)) for i in theirs]
             timed = slice(plan.warm_up, plan.warm_up + plan.answer_requests)
+            steady = slice(timed.stop, None)
+
+            def side(server: Server, requests: list[bytes]) -> Side:
+                return Side(server, requests[timed], requests[warm], requests[steady])
+
             pairs.append(
-                await _pair(
+                await compare(
                     "answer POST",
-                    (service, posts[timed]),
-                    (bare, bare_posts[timed]),
-                    warm=(posts[: plan.warm_up], bare_posts[: plan.warm_up]),
+                    side(service, posts),
+                    side(bare, bare_posts),
+                    same_work=side(same, same_posts),
                     budget=plan.budget_seconds,
                 )
             )
@@ -268,11 +252,16 @@ async def run_http_round(
                 bare_lists = [
                     encode_request("GET", f"/list?status={status}", host=bare_host)
                 ] * plan.list_requests
-                pair = await _pair(
+                same_lists = [
+                    encode_request(
+                        "GET", f"/qa?status={status}", host=same_host, cookies=qa_cookies
+                    )
+                ] * plan.list_requests
+                pair = await compare(
                     f"QA list ({status})",
-                    (service, lists),
-                    (bare, bare_lists),
-                    warm=(lists[:50], bare_lists[:50]),
+                    Side(service, lists, lists[:50]),
+                    Side(bare, bare_lists, bare_lists[:50]),
+                    same_work=Side(same, same_lists, same_lists[:50]),
                     budget=plan.budget_seconds,
                     extra={"service_bytes": list_bytes, "bare_bytes": bare_list_bytes},
                 )

@@ -173,3 +173,57 @@ async def run_load(
     return LoadResult(
         len(latencies), len(connections), elapsed, latencies, statuses, planned=len(requests)
     )
+
+
+async def run_open_loop(
+    host: str,
+    port: int,
+    requests: Sequence[bytes],
+    *,
+    per_second: float,
+    seconds: float,
+) -> LoadResult:
+    """Start a request every 1/`per_second` seconds, whether or not earlier ones have finished.
+
+    This is how people arrive: nobody waits for the previous family's page before opening
+    theirs. Each latency runs from when the request was due, not from when it was sent, so a
+    server that falls behind is charged for the queue it builds (no coordinated omission).
+    Connections are reused when idle and opened when every one is busy.
+    """
+    count = min(len(requests), round(per_second * seconds))
+    clock = time.perf_counter
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    idle = [_Connection(host, port) for _ in range(4)]
+    await asyncio.gather(*(c.open() for c in idle))
+    opened = len(idle)
+
+    async def send(request: bytes, due: float) -> None:
+        nonlocal opened
+        if idle:
+            connection = idle.pop()
+        else:
+            connection, opened = _Connection(host, port), opened + 1
+        try:
+            async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
+                status = await connection.exchange(request)
+        except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError):
+            connection.close()
+            status = ERROR_STATUS
+        latencies.append((clock() - due) * 1000)
+        statuses[status] = statuses.get(status, 0) + 1
+        if connection.writer is not None:
+            idle.append(connection)
+
+    started = clock() + 0.01
+    sending: list[asyncio.Task[None]] = []
+    for index in range(count):
+        due = started + index / per_second
+        if (wait := due - clock()) > 0:
+            await asyncio.sleep(wait)
+        sending.append(asyncio.create_task(send(requests[index], due)))
+    await asyncio.gather(*sending)
+    elapsed = clock() - started
+    for connection in idle:
+        connection.close()
+    return LoadResult(len(latencies), opened, elapsed, latencies, statuses, planned=len(requests))

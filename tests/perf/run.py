@@ -18,24 +18,13 @@ from typing import Any
 
 import asyncpg
 
-from tests.perf.http_bench import HttpPlan, Pair, run_http_round
+from tests.perf.http_bench import HttpPlan, run_http_round
 from tests.perf.mail_bench import run_mail_round
+from tests.perf.report import pair_row, print_figures, print_table, row
 from tests.perf.servers import smtp_sink
 from tests.perf.statistics_bench import run_statistics_round
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-
-# The issue's targets: (minimum throughput ratio to the floor, maximum p99 ratio or None).
-TARGETS: dict[str, tuple[float, float | None]] = {
-    "consent page": (0.5, 2.0),
-    "answer POST": (0.5, 2.0),
-    "QA list (submitted)": (0.5, None),
-    "QA list (finished)": (0.5, None),
-    "dispatcher (1 conn.)": (0.8, None),
-    "dispatcher (4 conn.)": (0.8, None),
-}
-ONE_CLIENT_P50_MS = 20.0
-
 
 _BEGAN = time.perf_counter()
 
@@ -77,104 +66,6 @@ class PostgresDatabases:
         for name in self.created:
             await self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         self.created.clear()
-
-
-def _figures(summary: dict[str, Any]) -> tuple[float, float, float]:
-    return float(summary["per_second"]), float(summary["p50_ms"]), float(summary["p99_ms"])
-
-
-def cpu_ms(summary: dict[str, Any]) -> float | None:
-    """CPU milliseconds the measured process spent per request or message."""
-    value = summary.get("server_cpu_ms_per_request", summary.get("cpu_ms_per_message"))
-    return None if value is None else float(value)
-
-
-def _row(
-    database: str, name: str, service: dict[str, Any], bare: dict[str, Any], extra: dict[str, Any]
-) -> dict[str, Any]:
-    rate, _, p99 = _figures(service)
-    bare_rate, _, bare_p99 = _figures(bare)
-    ratio = rate / bare_rate if bare_rate else 0.0
-    p99_ratio = p99 / bare_p99 if bare_p99 else 0.0
-    min_ratio, max_p99 = TARGETS.get(name, (0.0, None))
-    errors = int(service.get("errors", 0)) + int(bare.get("errors", 0))
-    checks = [ratio >= min_ratio, errors == 0]
-    if max_p99 is not None:
-        checks.append(p99_ratio <= max_p99)
-    one_client = extra.get("one_client")
-    if one_client:
-        checks.append(float(one_client["service"]["p50_ms"]) < ONE_CLIENT_P50_MS)
-    beside = extra.get("beside_sign_ins")
-    if beside:
-        checks.append(float(beside["beside_four_sign_ins"]["p50_ms"]) < ONE_CLIENT_P50_MS)
-    return {
-        "database": database,
-        "scenario": name,
-        "service": service,
-        "bare": bare,
-        "throughput_ratio": round(ratio, 3),
-        "cpu_ratio": _cpu_ratio(service, bare),
-        "p99_ratio": round(p99_ratio, 3),
-        "target": {
-            "min_throughput_ratio": min_ratio,
-            "max_p99_ratio": max_p99,
-            "one_client_p50_ms_below": ONE_CLIENT_P50_MS if one_client or beside else None,
-        },
-        "target_met": all(checks),
-        **extra,
-    }
-
-
-def _cpu_ratio(service: dict[str, Any], bare: dict[str, Any]) -> float | None:
-    mine, floor = cpu_ms(service), cpu_ms(bare)
-    return round(mine / floor, 2) if mine and floor else None
-
-
-def _pair_row(database: str, pair: Pair) -> dict[str, Any]:
-    return _row(database, pair.name, pair.service.summary(), pair.bare.summary(), pair.extra)
-
-
-def _cpu_text(value: float | None, width: int = 8) -> str:
-    return f"{value:>{width}.2f}" if value is not None else f"{'-':>{width}}"
-
-
-def print_table(rows: list[dict[str, Any]]) -> None:
-    """The results as a fixed-width table."""
-    header = (
-        f"{'db':<11}{'scenario':<22}{'service/s':>10}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'bare/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>7}{'p99 x':>7}{'errors':>7}"
-        f"{'cpu ms':>8}{'bare':>7}{'cpu x':>7}  target"
-    )
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        s, b = row["service"], row["bare"]
-        print(
-            f"{row['database']:<11}{row['scenario']:<22}{s['per_second']:>10.0f}{s['p50_ms']:>8.1f}"
-            f"{s['p99_ms']:>8.1f}{b['per_second']:>9.0f}{b['p50_ms']:>8.1f}{b['p99_ms']:>8.1f}"
-            f"{row['throughput_ratio']:>7.2f}{row['p99_ratio']:>7.2f}"
-            f"{s.get('errors', 0) + b.get('errors', 0):>7}"
-            f"{_cpu_text(cpu_ms(s))}{_cpu_text(cpu_ms(b), 7)}{_cpu_text(row['cpu_ratio'], 7)}  "
-            f"{'met' if row['target_met'] else 'MISSED'}"
-        )
-        if "beside_sign_ins" in row:
-            for label, key in (
-                ("  one client", "alone"),
-                ("  + 4 sign-ins", "beside_four_sign_ins"),
-            ):
-                one = row["beside_sign_ins"][key]
-                print(
-                    f"{'':<11}{label:<22}{one['per_second']:>10.0f}{one['p50_ms']:>8.1f}"
-                    f"{one['p99_ms']:>8.1f}{'':>45}  p50 < {ONE_CLIENT_P50_MS:.0f} ms"
-                )
-        if "one_client" in row:
-            one = row["one_client"]
-            print(
-                f"{'':<11}{'  one client':<22}{one['service']['per_second']:>10.0f}"
-                f"{one['service']['p50_ms']:>8.1f}{one['service']['p99_ms']:>8.1f}"
-                f"{one['bare']['per_second']:>9.0f}{one['bare']['p50_ms']:>8.1f}"
-                f"{one['bare']['p99_ms']:>8.1f}{'':>21}  p50 < {ONE_CLIENT_P50_MS:.0f} ms"
-            )
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -224,7 +115,7 @@ async def main(args: argparse.Namespace) -> int:
                         plan=plan,
                         log=log,
                     )
-                    rows.extend(_pair_row(database, pair) for pair in pairs)
+                    rows.extend(pair_row(database, pair) for pair in pairs)
                 if args.only in (None, "statistics"):
                     for shape, scattered in (("asked together", False), ("asked apart", True)):
                         name = f"statistics_{shape.split()[1]}"
@@ -253,26 +144,14 @@ async def main(args: argparse.Namespace) -> int:
                             connection_counts=(1, 4) if database == "sqlite" else (4,),
                         ):
                             rows.append(
-                                _row(
-                                    database, result["name"], result["service"], result["bare"], {}
-                                )
+                                row(database, result["name"], result["service"], result["bare"], {})
                             )
         finally:
             if postgres is not None:
                 await postgres.drop_all()
     elapsed = time.perf_counter() - began
     print_table(rows)
-    for database, timing in statistics_times.items():
-        print(
-            f"{database:<27}statistics at {timing['requests']:,} requests: median "
-            f"{timing['median_ms']} ms, slowest {timing['slowest_ms']} ms (target under 200 ms)"
-        )
-    for database, phone in family_pages.items():
-        print(f"{database:<11}family page, first visit on Slow 3G: " + (
-            f"{phone['wire_bytes']:,} bytes in {phone['requests']} requests, first words at "
-            f"{phone['fcp_slow_3g_ms']:,} ms; repeat visit {phone['repeat_visit_requests']} "
-            "requests (targets: 20 KB, 2 requests, 1,500 ms; 1 request)"
-            if "skipped" not in phone else phone["skipped"]))  # fmt: skip
+    print_figures(statistics_times, family_pages)
     print(f"\n{len(rows)} measurements in {elapsed:.0f} s; load average before: {args.load_before}")
     RESULTS.write_text(
         json.dumps(

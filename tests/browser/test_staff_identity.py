@@ -18,6 +18,7 @@ from tests.browser.live_service import (
     stop_service,
 )
 from tests.browser.people import open_browser
+from tests.browser.reflow import assert_fits
 from tests.support.council_provider import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -94,6 +95,7 @@ def test_council_accounts_sign_in_by_role_and_others_are_refused(
     expect(other.page.get_by_role("heading", level=1)).to_have_text("You cannot sign in")
     expect(other.page.locator("main")).to_contain_text("does not give you access")
     audit.check(other.page, "council account refused")
+    assert_fits(other.page, "council account refused")
     assert qa.script_errors == [] and other.script_errors == []
     qa.context.close()
     other.context.close()
@@ -128,6 +130,7 @@ def test_a_qa_officer_sets_up_a_second_factor_and_is_warned_before_idling_out(
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
     expect(page.locator(".cpc-qr-code svg")).to_be_visible()
     audit.check(page, "set up a second factor")
+    assert_fits(page, "set up a second factor")
     page.get_by_text("I cannot scan the QR code").click()
     key = page.locator(".cpc-secret-key").inner_text().replace(" ", "")
     page.get_by_label("Code from the app").fill(pyotp.TOTP(key).now())
@@ -135,6 +138,7 @@ def test_a_qa_officer_sets_up_a_second_factor_and_is_warned_before_idling_out(
     expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
     expect(page.locator(".cpc-recovery-codes li")).to_have_count(10)
     audit.check(page, "recovery codes")
+    assert_fits(page, "recovery codes")
     page.get_by_role("link", name="I have saved my codes").click()
     expect(page).to_have_url(re.compile(r"/qa$"))
 

@@ -116,12 +116,21 @@ async def lock_request(session: AsyncSession, request_id: int) -> LockedRequest:
 
 async def lock_invitation(session: AsyncSession, invitation_id: int) -> LockedInvitation:
     """Lock an invitation's conference and requests, then read the invitation as it is now."""
-    request_id = await session.scalar(
-        select(col(ConsentInvitation.request_id)).where(col(ConsentInvitation.id) == invitation_id)
-    )
-    if request_id is None:
+    # An invitation never changes request, nor a request conference, so reading both before
+    # locking is safe: one statement rather than one for each.
+    found = (
+        await session.execute(
+            select(col(ConsentInvitation.request_id), col(ObservationRequest.conference_id))
+            .join(ObservationRequest,
+                  col(ObservationRequest.id) == col(ConsentInvitation.request_id))
+            .where(col(ConsentInvitation.id) == invitation_id)
+        )
+    ).first()  # fmt: skip
+    if found is None:
         raise NotFound("There is no such invitation.")
-    locked = await lock_request(session, request_id)
+    request_id, conference_id = found
+    locked = await lock_conference(session, conference_id)
+    request = locked.request(request_id)
     invitation = await session.scalar(
         select(ConsentInvitation)
         .where(col(ConsentInvitation.id) == invitation_id)
@@ -130,7 +139,7 @@ async def lock_invitation(session: AsyncSession, invitation_id: int) -> LockedIn
     )
     if invitation is None:
         raise NotFound("There is no such invitation.")
-    return LockedInvitation(locked=locked.locked, request=locked.request, invitation=invitation)
+    return LockedInvitation(locked=locked, request=request, invitation=invitation)
 
 
 @dataclass(frozen=True)

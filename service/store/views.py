@@ -97,6 +97,43 @@ async def requests_page(
     return [RequestRow(request, conference, trainee) for request, conference, trainee in result]
 
 
+@dataclass(frozen=True)
+class RequestLine:
+    """What one line of QA's list of requests shows, read as columns rather than whole rows."""
+
+    id: int
+    status: str
+    reference: str
+    starts_at: datetime
+    trainee_name: str
+
+
+async def request_lines_page(
+    session: AsyncSession, *, statuses: list[str] | None, before_id: int | None, limit: int
+) -> list[RequestLine]:
+    """Requests newest first, a page at a time, as `requests_page` reads them but with only
+    the five columns a list line shows: loading 50 whole requests, conferences and trainees as
+    objects took several times as long as the query itself."""
+    request = ObservationRequest
+    query = (
+        select(col(request.id), col(request.status), col(Conference.reference),
+               col(Conference.starts_at), col(StaffUser.name))
+        .join(Conference, col(Conference.id) == col(request.conference_id))
+        .join(StaffUser, col(StaffUser.id) == col(request.trainee_id))
+    )  # fmt: skip
+    if statuses:
+        query = query.where(_status_is_one_of(statuses))
+    if before_id is not None:
+        query = query.where(col(request.id) < before_id)
+    result = await session.execute(query.order_by(col(request.id).desc()).limit(limit))
+    return [
+        RequestLine(id=request_id, status=status, reference=reference, starts_at=starts_at,
+                    trainee_name=trainee_name)
+        for request_id, status, reference, starts_at, trainee_name in result
+        if request_id is not None
+    ]  # fmt: skip
+
+
 def _status_is_one_of(statuses: list[str]) -> ColumnElement[bool]:
     """The status condition, written so the newest page stays fast whatever the filter.
 

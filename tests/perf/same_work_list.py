@@ -114,10 +114,10 @@ def add_list_route(
                 return PlainTextResponse("Sign in", status_code=303)
             label, statuses = FILTERS[status]
             window = {"before_id": before_id, "limit": PAGE_SIZE + 1}
-            if len(statuses) == 1:
+            if statuses and len(statuses) == 1:
                 result = await connection.execute(_ONE_STATUS, {"status": statuses[0], **window})
             else:
-                others = sorted(value for value in RequestStatus if value not in statuses)
+                others = sorted(value for value in RequestStatus if value not in (statuses or []))
                 result = await connection.execute(_OTHER_STATUSES, {"others": others, **window})
             rows = result.all()
             shown = rows[:PAGE_SIZE]

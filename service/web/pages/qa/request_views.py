@@ -18,9 +18,15 @@ from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.record_queries import EmailState
 from service.store.tables import FamilyMember
-from service.store.views import FamilyRow, RequestRow, family_for_request, request_row
+from service.store.views import (
+    FamilyRow,
+    RequestLine,
+    RequestRow,
+    family_for_request,
+    request_row,
+)
 from service.usecases.steps.asking import family_facts
-from service.usecases.steps.deadlines import answers_needed_by
+from service.usecases.steps.deadlines import answers_needed_by, answers_needed_for_start
 from service.web.pages.qa.common import status_tag
 
 FILTERS: dict[str, tuple[str, list[str] | None]] = {
@@ -54,15 +60,15 @@ class RequestListRow:
     undelivered: bool
 
 
-def list_row(settings: Settings, row: RequestRow, *, undelivered: bool = False) -> RequestListRow:
+def list_row(settings: Settings, line: RequestLine, *, undelivered: bool = False) -> RequestListRow:
     """One line of the requests table; `undelivered` flags a family email that did not go."""
     return RequestListRow(
-        id=saved_id(row.request),
-        reference=row.conference.reference,
-        starts_at=row.conference.starts_at,
-        deadline=answers_needed_by(settings, row.conference),
-        observer=row.trainee.name,
-        tag=status_tag(row.request.status),
+        id=line.id,
+        reference=line.reference,
+        starts_at=line.starts_at,
+        deadline=answers_needed_for_start(settings, line.starts_at),
+        observer=line.trainee_name,
+        tag=status_tag(line.status),
         undelivered=undelivered,
     )
 

@@ -19,7 +19,7 @@ from service.settings import Settings
 from service.store.outcomes import failed_webhooks
 from service.store.views import (
     PAGE_SIZE,
-    requests_page,
+    request_lines_page,
     requests_with_undelivered_family_mail,
 )
 from service.usecases.consent_requests import approve_request
@@ -66,12 +66,12 @@ async def requests_list(
     before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """Requests in one state, newest first, 50 to a page."""
-    rows = await requests_page(
+    lines = await request_lines_page(
         session, statuses=FILTERS[status][1], before_id=before_id, limit=PAGE_SIZE + 1
     )
-    shown = rows[:PAGE_SIZE]
+    shown = lines[:PAGE_SIZE]
     undelivered = await requests_with_undelivered_family_mail(
-        session, request_ids=[row.request.id for row in shown if row.request.id is not None]
+        session, request_ids=[line.id for line in shown]
     )
     unsent_outcomes, unsent_count = await failed_webhooks(session, limit=UNSENT_OUTCOMES_SHOWN)
     return render_page(
@@ -81,8 +81,8 @@ async def requests_list(
         filters=[(name, label) for name, (label, _) in FILTERS.items()],
         current=status,
         current_label=FILTERS[status][0],
-        rows=[list_row(settings, row, undelivered=row.request.id in undelivered) for row in shown],
-        next_before_id=shown[-1].request.id if len(rows) > PAGE_SIZE else None,
+        rows=[list_row(settings, line, undelivered=line.id in undelivered) for line in shown],
+        next_before_id=shown[-1].id if len(lines) > PAGE_SIZE else None,
         unsent_outcomes=unsent_outcomes,
         unsent_count=unsent_count,
     )

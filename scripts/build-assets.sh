@@ -27,7 +27,13 @@ npx --no-install sass \
   assets/scss/family.scss:"$static/family.css"
 
 cp "$frontend/govuk-frontend.min.js" "$static/govuk-frontend.min.js"
-cp assets/js/application.js "$static/application.js"
+# The service serves each static file under a name with the first ten hex digits of its
+# SHA-256 (service/web/http/static_files.py), kept by browsers for a year. application.js
+# imports GOV.UK Frontend's script by that name, so both are kept; a unit test checks the
+# two agree.
+frontend_digest="$(sha256sum "$static/govuk-frontend.min.js" | cut -c1-10)"
+sed "s#\./govuk-frontend\.min\.js#./govuk-frontend.min.${frontend_digest}.js#" \
+  assets/js/application.js > "$static/application.js"
 
 # Deliberately not copied: GOV.UK's images (crown favicons, crest, opengraph
 # image) and fonts (GDS Transport). A council's service must not use them.

@@ -1,5 +1,6 @@
 // Starts GOV.UK Frontend's components. Loaded as a module script, so browsers
 // too old for GOV.UK Frontend skip it and every page still works as plain HTML.
+// The build writes GOV.UK Frontend's fingerprinted name here, so browsers keep both scripts.
 import { initAll, isSupported } from "./govuk-frontend.min.js";
 
 // The layout's inline script that marks the body as scripted is blocked by the

@@ -8,11 +8,9 @@ from datetime import datetime
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from service.languages import Language
-from service.package_files import static_folder
 from service.settings import Settings, get_settings
 from service.store.database import Database
 from service.web import health
@@ -32,6 +30,7 @@ from service.web.http.rendering import render_error_page
 from service.web.http.request_bodies import RequestBodyMiddleware
 from service.web.http.request_context import RequestContextMiddleware
 from service.web.http.security_headers import SecurityHeadersMiddleware
+from service.web.http.static_files import FingerprintedStaticFiles, shipped_static_names
 from service.web.http.templating import make_templates
 from service.web.pages import dev_mailbox
 from service.web.pages.admin import accounts as admin_accounts
@@ -115,7 +114,7 @@ def create_app(
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxies)
     install_error_handlers(app, render_error_page=render_error_page)
-    app.mount("/static", StaticFiles(directory=static_folder()), name="static")
+    app.mount("/static", FingerprintedStaticFiles(shipped_static_names()), name="static")
     app.include_router(health.router)
     app.include_router(api_auth.router)
     app.include_router(api_conferences.router)

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from service.package_files import static_folder
+from service.web.http.static_files import static_url
 from service.web.http.templating import london_date, london_datetime, make_templates
 
 CROWN_PATH_START = "M33.1,9.8c.2-.1.3-.3.5-.5l4.6,2.4"
@@ -60,8 +61,17 @@ def test_the_layout_names_the_service_and_who_runs_it() -> None:
     assert 'class="govuk-generic-header__homepage-link"' in html
     assert "Observer requests" in html
     assert "Run by the Safeguarding Quality Assurance Service" in html
-    assert '<link rel="stylesheet" href="/static/application.css">' in html
-    assert '<script type="module" src="/static/application.js"></script>' in html
+    assert f'<link rel="stylesheet" href="{static_url("application.css")}">' in html
+    assert f'<script type="module" src="{static_url("application.js")}"></script>' in html
+
+
+def test_family_pages_get_their_own_stylesheet_and_no_script() -> None:
+    html = render_page(family_page=True, exit_page_url="https://www.example.org/")
+
+    assert f'<link rel="stylesheet" href="{static_url("family.css")}">' in html
+    assert "application.css" not in html
+    assert "<script" not in html
+    assert "govuk-exit-this-page" in html
 
 
 def test_the_service_name_link_and_footer_can_be_changed() -> None:

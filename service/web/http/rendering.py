@@ -29,7 +29,8 @@ _NAVIGATION: dict[StaffRole, list[tuple[str, str]]] = {
 
 
 # The pages a family member may read, perhaps while someone watches: their consent pages (and
-# any error there) and the public pages their footer links to. They offer "Exit this page".
+# any error there) and the public pages their footer links to. They offer "Exit this page", and
+# come with no script and a stylesheet of their own, small enough for a phone on a slow line.
 FAMILY_PATH_PREFIXES = ("/consent/", "/a/")
 PUBLIC_PAGE_PATHS = frozenset({"/accessibility", "/privacy", "/cookies"})
 
@@ -73,6 +74,7 @@ def render_page(
         "qa_service_email": settings.qa_mailbox,
         "is_development": settings.is_development,
         "exit_page_url": settings.exit_page_url if offers_exit(request.url.path) else None,
+        "family_page": offers_exit(request.url.path),
         **{key: value for more in contexts for key, value in more.items()},
         **context,
     }

@@ -18,9 +18,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("cpc_observers.http")
 
-# The one inline script on every page, from GOV.UK Frontend's page template: it marks the body
-# so GOV.UK Frontend's components start. Allowed by its hash rather than by a nonce, so the
-# policy stays one fixed header; a test checks the hash against the template as rendered.
+# The one inline script on every staff page, from GOV.UK Frontend's page template: it marks the
+# body so GOV.UK Frontend's components start (family pages carry no script at all). Allowed by
+# its hash rather than by a nonce, so the policy stays one fixed header; a test checks the hash
+# against the template as rendered.
 GOVUK_BODY_SCRIPT_HASH = "sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw="
 
 CONTENT_SECURITY_POLICY = (

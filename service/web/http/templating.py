@@ -16,6 +16,7 @@ from service.domain.times import format_day, format_moment, london_day
 from service.languages import Language, day_in, moment_in, page_environment
 from service.phone_numbers import shown_mobile_number
 from service.settings import TEMPLATE_DIR
+from service.web.http.static_files import static_url
 
 
 def london_date(value: datetime | date) -> str:
@@ -59,6 +60,7 @@ def make_templates(
     )
     env = page_environment(loader, language, auto_reload=auto_reload)
     env.globals["page_language"] = language.value
+    env.globals["static_url"] = static_url
     env.filters["london_datetime"] = lambda value: moment_in(language, value)
     # The same instant after "on" ("ddydd Mawrth ..." in Welsh).
     env.filters["on_london_datetime"] = lambda value: moment_in(language, value, on=True)

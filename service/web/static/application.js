@@ -1,6 +1,7 @@
 // Starts GOV.UK Frontend's components. Loaded as a module script, so browsers
 // too old for GOV.UK Frontend skip it and every page still works as plain HTML.
-import { initAll, isSupported } from "./govuk-frontend.min.js";
+// The build writes GOV.UK Frontend's fingerprinted name here, so browsers keep both scripts.
+import { initAll, isSupported } from "./govuk-frontend.min.8982af0b18.js";
 
 // The layout's inline script that marks the body as scripted is blocked by the
 // service's Content Security Policy (script-src 'self'), so mark it here.

@@ -63,13 +63,18 @@ class FailedWebhook:
     last_error: str | None
 
 
+# A later message than the one in hand; made once, because building an alias builds its
+# columns anew and gives the statement a new cache key each time.
+_LATER_WEBHOOK = aliased(OutboxMessage)
+
+
 async def failed_webhooks(session: AsyncSession, *, limit: int) -> tuple[list[FailedWebhook], int]:
     """The newest webhooks that failed for good, and how many there are.
 
     A later webhook about the same request that went settles it: the case-management system
     then holds the request's current outcome.
     """
-    later = aliased(OutboxMessage)
+    later = _LATER_WEBHOOK
     unsettled = and_(
         col(OutboxMessage.channel) == Channel.WEBHOOK.value,
         col(OutboxMessage.status) == DeliveryStatus.PERMANENT_FAILURE.value,

@@ -139,6 +139,7 @@ def create_same_work_app() -> FastAPI:
             qa_service_email=settings.qa_mailbox,
             is_development=False,
             exit_page_url=settings.exit_page_url,
+            family_page=True,
             page_title=words("Can a trainee sit in on your meeting?")
             if simple
             else words("Can a trainee watch your child protection conference?"),

@@ -29,6 +29,10 @@ class ConferenceAlreadyTaken(DomainError):
     """The conference already has as many open observer requests as it allows."""
 
 
+class AlreadyAsked(DomainError):
+    """The trainee already has a request for this conference that is not finished."""
+
+
 class AcknowledgementMissing(DomainError):
     """The observer has not acknowledged the confidentiality statement."""
 

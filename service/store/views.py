@@ -10,7 +10,7 @@ from sqlmodel import col
 
 from notifications.outbox import DeliveryStatus, OutboxMessage
 from service.domain.staff import AccountKind
-from service.domain.states import RequestStatus
+from service.domain.states import OPEN_STATUSES, RequestStatus
 from service.store.tables import (
     Conference,
     ConsentInvitation,
@@ -49,6 +49,37 @@ async def conferences_open_to_trainees(
         .offset(offset)
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class ConferenceAsking:
+    """What bears on one trainee asking to observe one conference: the requests still open for
+    it, and the trainee's own open request, if any."""
+
+    open_requests: int
+    yours: tuple[int, str] | None  # (request id, status)
+
+
+async def asking_for_conferences(
+    session: AsyncSession, *, conference_ids: list[int], trainee_id: int
+) -> dict[int, ConferenceAsking]:
+    """For each of these conferences, its open requests and this trainee's own: one query."""
+    found: dict[int, ConferenceAsking] = {cid: ConferenceAsking(0, None) for cid in conference_ids}
+    if not conference_ids:
+        return found
+    request = ObservationRequest
+    still_open = sorted(status.value for status in OPEN_STATUSES)
+    for conference_id, request_id, asked_by, status in await session.execute(
+        select(col(request.conference_id), col(request.id), col(request.trainee_id),
+               col(request.status))
+        .where(col(request.conference_id).in_(conference_ids),
+               col(request.status).in_(still_open))
+        .order_by(col(request.id))
+    ):  # fmt: skip
+        before = found[conference_id]
+        yours = (request_id, status) if asked_by == trainee_id and request_id else before.yours
+        found[conference_id] = ConferenceAsking(before.open_requests + 1, yours)
+    return found
 
 
 async def upcoming_conferences(

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from notifications.emails import EmailTemplate
 from service.audit import append_audit
 from service.domain.allowed_now import check_before_conference, check_chair_check_day
+from service.domain.asking import check_not_asked_already
 from service.domain.audit_actions import AuditAction
 from service.domain.conferences import ChairCheck
 from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT_VERSION
@@ -57,6 +58,12 @@ async def ask_to_observe(
     conference = locked.conference
     check_open_to_observers(conference)
     check_family_has_not_said_no(family_said_no=conference.family_said_no_at is not None)
+    check_not_asked_already(
+        asked_by_you=any(
+            r.trainee_id == trainee_id and not is_finished(RequestStatus(r.status))
+            for r in locked.requests
+        )
+    )
     supervisor_address = normalise_email(
         _required(supervisor_email, "Enter your supervisor's email address.", "supervisor_email"),
         field="supervisor_email",

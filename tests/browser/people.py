@@ -96,7 +96,7 @@ def trainee_asks(
     page: Page, service: LiveService, conference: SeededConference, audit: AccessibilityAudit
 ) -> int:
     """The signed-in trainee finds the conference and asks to observe it; returns the request id."""
-    expect(page.get_by_role("heading", level=1)).to_have_text("Conferences you can ask to observe")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Conferences open to observers")
     audit.check(page, "trainee: conferences and requests")
     page.get_by_role("link", name=f"Ask to observe conference {conference.reference}").click()
     expect(page.locator("#conference")).to_contain_text(conference.reference)

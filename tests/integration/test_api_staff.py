@@ -397,7 +397,9 @@ async def test_a_trainee_sees_only_conferences_open_to_them_and_far_enough_ahead
     async with database.write_session() as session:
         await make_conference(session, reference="CP-CLOSED", open_to_observers=False)
         await make_conference(session, reference="CP-CANCELLED", cancelled_at=NOW)
-        await make_conference(session, reference="CP-TOO-SOON", starts_at=NOW + timedelta(days=2))
+        too_soon = await make_conference(
+            session, reference="CP-TOO-SOON", starts_at=NOW + timedelta(days=2)
+        )
         await make_conference(session, reference="CP-PAST", starts_at=NOW - timedelta(days=2))
         await session.commit()
     token = await api_token(client, world.trainee_email)
@@ -406,10 +408,13 @@ async def test_a_trainee_sees_only_conferences_open_to_them_and_far_enough_ahead
     assert references and not references & {"CP-CLOSED", "CP-CANCELLED", "CP-TOO-SOON", "CP-PAST"}
     await sign_in(client, world.trainee_email)
     page = (await client.get("/trainee")).text
-    for hidden in ("CP-CLOSED", "CP-CANCELLED", "CP-TOO-SOON", "CP-PAST"):
+    for hidden in ("CP-CLOSED", "CP-CANCELLED", "CP-PAST"):
         assert hidden not in page
     for reference in references:
         assert reference in page
+    # The page lists a conference too soon to ask about, with why, and no way to ask.
+    assert "CP-TOO-SOON" in page and "Too soon: requests closed on" in page
+    assert f"/trainee/conferences/{too_soon.id}/ask" not in page
 
 
 async def test_each_role_is_told_what_it_may_do_now_and_nothing_after_the_start(

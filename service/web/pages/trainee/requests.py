@@ -1,5 +1,7 @@
 """The trainee's pages: conferences to ask about, the request form, and their own requests."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -7,14 +9,19 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from service.domain.allowed_now import RequestNow, may_withdraw
+from service.domain.asking import AskingNow, NotOpen, asking_now
 from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT
 from service.domain.errors import AcknowledgementMissing, DomainError, NotFound
-from service.domain.notice import earliest_conference_start
 from service.domain.states import Actor, RequestStatus
 from service.domain.transitions import describe_status
+from service.settings import Settings
+from service.store.ids import saved_id
 from service.store.loading import load_conference_open_to_observers
+from service.store.tables import Conference
 from service.store.views import (
     PAGE_SIZE,
+    ConferenceAsking,
+    asking_for_conferences,
     conferences_open_to_trainees,
     requests_page,
 )
@@ -46,18 +53,20 @@ async def trainee_home(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
-    """Conferences still far enough ahead to ask about, and the trainee's own requests.
+    """Conferences still to come, each with whether the trainee can ask about it (and why not),
+    and the trainee's own requests.
 
     Both lists go 50 to a page: conferences by page number (soonest first), the trainee's
     requests newest first from `before_id`, so each list pages on without moving the other.
     """
-    earliest = earliest_conference_start(
-        now=now,
-        min_notice_working_days=settings.min_notice_working_days,
-        region=settings.bank_holiday_region,
-    )
+    # Every conference still to come is listed, with why it cannot be asked about where it
+    # cannot, so nobody fills in a form to be refused.
     conferences = await conferences_open_to_trainees(
-        session, earliest_start=earliest, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+        session, earliest_start=now, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    shown_conferences = conferences[:PAGE_SIZE]
+    asking = await asking_for_conferences(
+        session, conference_ids=[saved_id(c) for c in shown_conferences], trainee_id=user.id
     )
     requests = await requests_page(
         session, trainee_id=user.id, before_id=before_id, limit=PAGE_SIZE + 1
@@ -66,8 +75,12 @@ async def trainee_home(
     return render_page(
         request,
         "pages/trainee/home.html",
-        page_title="Conferences you can ask to observe",
-        conferences=conferences[:PAGE_SIZE],
+        page_title="Conferences open to observers",
+        conferences=[
+            _ConferenceLine(c, _asking(settings, now, c, asking[saved_id(c)]),
+                            asking[saved_id(c)].yours)
+            for c in shown_conferences
+        ],
         next_conference_page=page + 1 if len(conferences) > PAGE_SIZE else None,
         requests=shown_requests,
         next_before_id=shown_requests[-1].request.id if len(requests) > PAGE_SIZE else None,
@@ -75,7 +88,30 @@ async def trainee_home(
         before_id=before_id,
         describe_status=describe_status,
         RequestStatus=RequestStatus,
+        NotOpen=NotOpen,
         min_notice=settings.min_notice_working_days,
+        max_observers=settings.max_observers_per_conference,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _ConferenceLine:
+    conference: Conference
+    asking: AskingNow
+    yours: tuple[int, str] | None
+
+
+def _asking(
+    settings: Settings, now: datetime, conference: Conference, facts: ConferenceAsking
+) -> AskingNow:
+    return asking_now(
+        now=now,
+        conference_start=conference.starts_at,
+        min_notice_working_days=settings.min_notice_working_days,
+        region=settings.bank_holiday_region,
+        asked_by_you=facts.yours is not None,
+        open_requests=facts.open_requests,
+        max_observers=settings.max_observers_per_conference,
     )
 
 
@@ -118,11 +154,32 @@ def _ask_page(
 
 @router.get("/conferences/{conference_id}/ask")
 async def ask_page(
-    request: Request, conference_id: IdPath, user: PageTraineeDep, session: ReadSessionDep
+    request: Request,
+    conference_id: IdPath,
+    user: PageTraineeDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
 ) -> Response:
-    """The form to ask to observe one conference."""
+    """The form to ask to observe one conference, or why it cannot be asked about now."""
     conference = await load_conference_open_to_observers(session, conference_id)
-    return _ask_page(request, conference, values={})
+    facts = (await asking_for_conferences(
+        session, conference_ids=[conference_id], trainee_id=user.id))[conference_id]  # fmt: skip
+    asking = _asking(settings, now, conference, facts)
+    if not asking.is_open:
+        return render_page(
+            request,
+            "pages/trainee/not_open.html",
+            page_title="You cannot ask to observe this conference",
+            conference=conference,
+            asking=asking,
+            yours=facts.yours,
+            NotOpen=NotOpen,
+            describe_status=describe_status,
+            RequestStatus=RequestStatus,
+            max_observers=settings.max_observers_per_conference,
+        )
+    return _ask_page(request, conference, values={}, asking=asking)
 
 
 @router.post("/conferences/{conference_id}/ask")

@@ -126,7 +126,10 @@ def in_person_words(step: Step) -> EntryWords:
     lines: tuple[str, ...] = (line,)
     if wording:
         lines += (say("The information is read out in %(wording)s.", wording=wording),)
-    title = say("You to be asked in person") if mine else f"{step.who()} to be asked in person"
+    # A whole sentence for each reader: "you are", "they are" (the person named, for QA).
+    title = (
+        say("You are to be asked in person") if mine else f"{step.who()} is to be asked in person"
+    )
     return EntryWords(title_case(title), lines)
 
 

@@ -201,8 +201,13 @@ async def test_someone_not_to_be_emailed_is_shown_as_asked_in_person(
     request_id = await approved_request(client, world)
     await sign_in(client, world.qa_email)
     html = (await client.get(f"/qa/requests/{request_id}")).text
-    assert "Jonathan Quixley (Father) to be asked in person" in html
+    assert "Jonathan Quixley (Father) is to be asked in person" in html
     assert "No email: they are not to be contacted by email." in html
+    # The father's own copy says it to him, as a sentence.
+    own = (await client.get(f"/qa/requests/{request_id}/record/family/{world.family_ids[1]}")).text
+    assert "You are to be asked in person" in own
+    assert "No email: you are not to be contacted by email." in own
+    assert "You to be asked" not in own
 
 
 async def test_the_page_reads_the_record_in_the_same_number_of_queries_however_long_it_is(

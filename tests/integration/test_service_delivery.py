@@ -132,6 +132,29 @@ async def test_the_development_mailbox_page_lists_the_newest_messages(
     assert "Message number 2<" not in page.text and "Message number 1<" not in page.text
 
 
+async def test_the_development_mailbox_gives_times_in_london_time_as_the_service_does(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    mailbox = settings.dev_mailbox_dir
+    mailbox.mkdir(parents=True)
+    (mailbox / "00000001.eml").write_bytes(
+        b"To: person@example.org\r\nSubject: In summer\r\n"
+        b"Date: Wed, 01 Jul 2026 09:05:00 +0000\r\n\r\nHello\r\n"
+    )
+    (mailbox / "00000002.eml").write_bytes(
+        b"To: person@example.org\r\nSubject: Undated\r\n\r\nHello\r\n"
+    )
+
+    listed = (await client.get("/dev/mail")).text
+    opened = (await client.get("/dev/mail/1")).text
+
+    # British Summer Time: an hour ahead of the header's UTC.
+    assert "Wednesday 1 July 2026 at 10:05am" in listed
+    assert "Not known" in listed
+    assert "2026-07-01" not in listed and "+00:00" not in listed
+    assert "Sent: Wednesday 1 July 2026 at 10:05am" in opened
+
+
 @pytest.mark.parametrize("in_process", [True, False], ids=["serve-sends", "dispatch-elsewhere"])
 async def test_serve_sends_mail_itself_unless_told_another_process_does(
     database: Database,

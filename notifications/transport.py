@@ -34,6 +34,26 @@ __all__ = [
 # Plain ASCII on the wire (quoted-printable or base64 for anything else), so the message passes
 # through servers that do not offer 8BITMIME; CRLF line endings as SMTP expects.
 MESSAGE_POLICY = policy.SMTP.clone(cte_type="7bit")
+# RFC 5322's limit on a line, without its CRLF.
+LONGEST_HEADER_LINE = 998
+
+
+class _WirePolicy(policy.EmailPolicy):
+    """Writes a plain ASCII header on one line up to RFC 5322's 998 characters.
+
+    Folding at 78 put a calendar invite's subject on two lines, which some calendar and mail
+    clients show with the break. A header with encoded words is folded at 78 as before, since
+    RFC 2047 keeps each encoded word to 75 characters. The bodies were encoded when the message
+    was built, under MESSAGE_POLICY, so their lines stay at 76.
+    """
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if str(value).isascii():
+            return super().fold_binary(name, value)
+        return MESSAGE_POLICY.fold_binary(name, value)
+
+
+WIRE_POLICY = _WirePolicy(cte_type="7bit", linesep="\r\n", max_line_length=LONGEST_HEADER_LINE)
 
 
 class Transport(Protocol):
@@ -90,7 +110,7 @@ def build_message(row: OutboxMessage, *, mail_from: str, message_id_domain: str)
 def _encoded(row: OutboxMessage, *, mail_from: str, message_id_domain: str) -> bytes:
     try:
         message = build_message(row, mail_from=mail_from, message_id_domain=message_id_domain)
-        return message.as_bytes(policy=MESSAGE_POLICY)
+        return message.as_bytes(policy=WIRE_POLICY)
     except (ValueError, TypeError, UnicodeError) as error:
         # A header with a line break or an unusable address: no retry can fix it.
         raise PermanentDeliveryError(

@@ -210,3 +210,58 @@ async def test_welsh_letters_survive_the_journey_as_plain_ascii_on_the_wire(
     assert received.message["Subject"] == "Cynhadledd CP-2026-001: ŵyr"
     assert text.get_content().strip() == "Annwyl Siân,"
     assert html.get_content().strip() == "<p>Siân</p>"
+
+
+def _header_lines(content: bytes, name: bytes) -> list[bytes]:
+    """A header's lines as they went on the wire: its first and any folded onto later lines."""
+    lines = content.split(b"\r\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(name + b": "))
+    end = start + 1
+    while lines[end][:1] in (b" ", b"\t"):
+        end += 1
+    return lines[start:end]
+
+
+async def test_a_calendar_invites_subject_goes_on_one_line(
+    outbox_sessions: Sessions,
+    clock: FrozenClock,
+    smtp_server: SmtpServer,
+    make_dispatcher: Callable[..., Dispatcher],
+) -> None:
+    # calendar_invite.subject.txt with the longest reference a conference can have (50).
+    reference = "CP-" + "7" * 47
+    subject = f"Calendar invitation: observer at Child Protection Conference {reference}"
+    await add_message(
+        outbox_sessions,
+        clock,
+        to_address="tom.trainee@council.example",
+        email=rendered(subject=subject),
+        calendar=invite(),
+        template="calendar_invite",
+    )
+
+    await make_dispatcher().run_once()
+
+    [received] = smtp_server.handler.received
+    assert _header_lines(received.content, b"Subject") == [f"Subject: {subject}".encode()]
+    assert max(len(line) for line in received.content.split(b"\r\n")) <= 998
+    assert received.message["Subject"] == subject
+
+
+async def test_a_subject_in_welsh_is_still_folded_into_short_encoded_words(
+    outbox_sessions: Sessions,
+    clock: FrozenClock,
+    smtp_server: SmtpServer,
+    make_dispatcher: Callable[..., Dispatcher],
+) -> None:
+    subject = "Gwahoddiad calendr: arsylwr yng Nghynhadledd Amddiffyn Plant ŵŷâ " * 3
+    await add_message(outbox_sessions, clock, email=rendered(subject=subject.strip()))
+
+    await make_dispatcher().run_once()
+
+    [received] = smtp_server.handler.received
+    folded = _header_lines(received.content, b"Subject")
+    # RFC 2047: no encoded word longer than 75 characters, so no line much past 78.
+    assert len(folded) > 1 and max(len(line) for line in folded) <= 78
+    # Python's folder can leave a doubled space where it breaks a line; the words are the same.
+    assert received.message["Subject"].split() == subject.split()

@@ -30,22 +30,29 @@ for _open in (S.SUBMITTED, S.SEEKING_CONSENT, S.CONFIRMED):
     # A no is final for the conference: nobody in that family is asked about it again.
     TRANSITIONS[(_open, E.FAMILY_SAID_NO_ELSEWHERE, A.SYSTEM)] = S.NOT_GOING_AHEAD
 
-_STATUS_WORDS: dict[RequestStatus, str] = {
-    S.SUBMITTED: "waiting for a decision",
-    S.DECLINED: "declined",
-    S.SEEKING_CONSENT: "waiting for the family's answers",
-    S.CONFIRMED: "going ahead",
-    S.NOT_GOING_AHEAD: "not going ahead",
-    S.LAPSED: "closed because not everyone answered in time",
-    S.WITHDRAWN: "withdrawn",
-    S.CANCELLED: "cancelled because the conference was cancelled",
-    S.COMPLETED: "finished",
+# One table for every status's words, so QA and the trainee call the same thing by the same
+# name: (its label in lists and tags, the same in a sentence after "the request is").
+_STATUS_WORDS: dict[RequestStatus, tuple[str, str]] = {
+    S.SUBMITTED: ("Waiting for a decision", "waiting for a decision"),
+    S.DECLINED: ("Declined", "declined"),
+    S.SEEKING_CONSENT: ("Asking the family", "waiting for the family's answers"),
+    S.CONFIRMED: ("Going ahead", "going ahead"),
+    S.NOT_GOING_AHEAD: ("Not going ahead", "not going ahead"),
+    S.LAPSED: ("Lapsed: not everyone answered", "closed because not everyone answered in time"),
+    S.WITHDRAWN: ("Withdrawn", "withdrawn"),
+    S.CANCELLED: ("Conference cancelled", "cancelled because the conference was cancelled"),
+    S.COMPLETED: ("Observed", "observed"),
 }
 
 
+def status_label(status: RequestStatus) -> str:
+    """The status as lists and tags show it, the same for QA and the trainee."""
+    return _STATUS_WORDS[status][0]
+
+
 def describe_status(status: RequestStatus) -> str:
-    """The status in the plain words staff see."""
-    return _STATUS_WORDS[status]
+    """The status in the plain words staff read in a sentence ("the request is ...")."""
+    return _STATUS_WORDS[status][1]
 
 
 def next_status(status: RequestStatus, event: RequestEvent, actor: Actor) -> RequestStatus:

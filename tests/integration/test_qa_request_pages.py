@@ -65,7 +65,7 @@ async def test_the_request_page_shows_the_observer_the_promise_and_who_will_be_a
         "Sam Supervisor",
         "Acknowledged (statement version 1)",
         "Friday 18 December 2026 at 5:00pm",
-        "Waiting for your decision",
+        "Waiting for a decision",
         "Alexandra Zebedee",
         "Robin Little",
         "Not asked",

@@ -8,27 +8,29 @@ from starlette.datastructures import FormData
 
 from service.domain.errors import DomainError
 from service.domain.states import RequestStatus
+from service.domain.transitions import status_label
 from service.web.http.app_state import database_of
 from service.web.http.errors import status_for
 from service.web.http.forms import NO_FIELD, FieldError
 
-_STATUS_TAGS: dict[RequestStatus, tuple[str, str]] = {
-    RequestStatus.SUBMITTED: ("Waiting for your decision", "govuk-tag--blue"),
-    RequestStatus.SEEKING_CONSENT: ("Asking the family", "govuk-tag--light-blue"),
-    RequestStatus.CONFIRMED: ("Going ahead", "govuk-tag--green"),
-    RequestStatus.COMPLETED: ("Observed", "govuk-tag--grey"),
-    RequestStatus.DECLINED: ("Declined", "govuk-tag--red"),
-    RequestStatus.NOT_GOING_AHEAD: ("Not going ahead", "govuk-tag--orange"),
-    RequestStatus.LAPSED: ("Lapsed: not everyone answered", "govuk-tag--yellow"),
-    RequestStatus.WITHDRAWN: ("Withdrawn", "govuk-tag--grey"),
-    RequestStatus.CANCELLED: ("Conference cancelled", "govuk-tag--grey"),
+# Each status's colour; its words come from the one table both sides share.
+_TAG_COLOURS: dict[RequestStatus, str] = {
+    RequestStatus.SUBMITTED: "govuk-tag--blue",
+    RequestStatus.SEEKING_CONSENT: "govuk-tag--light-blue",
+    RequestStatus.CONFIRMED: "govuk-tag--green",
+    RequestStatus.COMPLETED: "govuk-tag--grey",
+    RequestStatus.DECLINED: "govuk-tag--red",
+    RequestStatus.NOT_GOING_AHEAD: "govuk-tag--orange",
+    RequestStatus.LAPSED: "govuk-tag--yellow",
+    RequestStatus.WITHDRAWN: "govuk-tag--grey",
+    RequestStatus.CANCELLED: "govuk-tag--grey",
 }
 
 
 def status_tag(status: str) -> dict[str, str]:
     """The govukTag parameters for a request status."""
-    text, classes = _STATUS_TAGS[RequestStatus(status)]
-    return {"text": text, "classes": classes}
+    known = RequestStatus(status)
+    return {"text": status_label(known), "classes": _TAG_COLOURS[known]}
 
 
 def fresh_read(request: Request) -> AbstractAsyncContextManager[AsyncSession]:

@@ -13,7 +13,7 @@ from service.domain.asking import AskingNow, NotOpen, asking_now
 from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT
 from service.domain.errors import AcknowledgementMissing, DomainError, NotFound
 from service.domain.states import Actor, RequestStatus
-from service.domain.transitions import describe_status
+from service.domain.transitions import status_label
 from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.loading import load_conference_open_to_observers
@@ -86,7 +86,7 @@ async def trainee_home(
         next_before_id=shown_requests[-1].request.id if len(requests) > PAGE_SIZE else None,
         page=page,
         before_id=before_id,
-        describe_status=describe_status,
+        status_label=status_label,
         RequestStatus=RequestStatus,
         NotOpen=NotOpen,
         min_notice=settings.min_notice_working_days,
@@ -175,7 +175,7 @@ async def ask_page(
             asking=asking,
             yours=facts.yours,
             NotOpen=NotOpen,
-            describe_status=describe_status,
+            status_label=status_label,
             RequestStatus=RequestStatus,
             max_observers=settings.max_observers_per_conference,
         )
@@ -242,7 +242,7 @@ async def request_page(
         page_title=f"Your request to observe conference {row.conference.reference}",
         row=row,
         request_status=status,
-        status_words=describe_status(status),
+        status_words=status_label(status),
         can_withdraw=may_withdraw(RequestNow(status, row.conference.starts_at, now), Actor.TRAINEE),
         done=done if done in ("asked", "withdrawn") else None,
     )

@@ -118,9 +118,10 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> int:
     accounts = asyncio.run(seed())
     print("Demo data is ready." if accounts.created else "Demo data was already there.")
     print(f"  Sign in at {settings.base_url}/sign-in")
-    print(f"  QA Service:  {accounts.qa_email}")
-    print(f"  Trainee:     {accounts.trainee_email}")
-    print(f"  Password (both): {accounts.password}")
+    print(f"  QA Service:    {accounts.qa_email}")
+    print(f"  Trainee:       {accounts.trainee_email}")
+    print(f"  Administrator: {accounts.admin_email} (at {settings.base_url}/admin)")
+    print(f"  Password (all three): {accounts.password}")
     if settings.is_development and not settings.smtp_host:
         print(f"  Emails the service sends appear at {settings.base_url}/dev/mail")
     print(f"  Every footer links to {settings.base_url}/accessibility, /privacy and /cookies")

@@ -21,6 +21,7 @@ from service.usecases.staff_accounts import create_staff_user
 DEMO_PASSWORD = "demo-password-only-for-this-machine"  # noqa: S105 - printed for the newcomer
 DEMO_QA_EMAIL = "qa@example.org"
 DEMO_TRAINEE_EMAIL = "trainee@example.org"
+DEMO_ADMIN_EMAIL = "admin@example.org"
 DEMO_REFERENCE = "DEMO-0001"
 
 # The mother is reached by letter, so QA can print one from the request page.
@@ -33,6 +34,7 @@ class DemoAccounts:
 
     qa_email: str
     trainee_email: str
+    admin_email: str
     password: str
     created: bool
 
@@ -44,6 +46,10 @@ def _years_ago(today: date, years: int) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
+async def _staff_id(session: AsyncSession, email: str) -> int | None:
+    return await session.scalar(select(col(StaffUser.id)).where(col(StaffUser.email) == email))
+
+
 async def seed_demo(
     session: AsyncSession,
     *,
@@ -52,10 +58,22 @@ async def seed_demo(
 ) -> DemoAccounts:
     """Create the demo accounts, conference and family once; later runs change nothing."""
     region = settings.bank_holiday_region
-    existing = await session.scalar(
-        select(col(StaffUser.id)).where(col(StaffUser.email) == DEMO_QA_EMAIL)
+    existing = await _staff_id(session, DEMO_QA_EMAIL)
+    accounts = DemoAccounts(
+        DEMO_QA_EMAIL, DEMO_TRAINEE_EMAIL, DEMO_ADMIN_EMAIL, DEMO_PASSWORD, existing is None
     )
-    accounts = DemoAccounts(DEMO_QA_EMAIL, DEMO_TRAINEE_EMAIL, DEMO_PASSWORD, existing is None)
+    # Checked on its own, so any demo database has an administrator and /admin can be seen
+    # without the command line.
+    if await _staff_id(session, DEMO_ADMIN_EMAIL) is None:
+        await create_staff_user(
+            session,
+            now=now,
+            email=DEMO_ADMIN_EMAIL,
+            name="Ari Kowalski",
+            role="admin",
+            password=DEMO_PASSWORD,
+            created_by="demo",
+        )
     if existing is not None:
         return accounts
     qa = await create_staff_user(

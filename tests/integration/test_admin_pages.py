@@ -2,7 +2,10 @@
 
 import httpx
 
+from service.settings import Settings
 from service.store.database import Database
+from service.usecases.demo_data import DEMO_ADMIN_EMAIL, DEMO_PASSWORD, seed_demo
+from tests.support.clock import FrozenClock
 from tests.support.factories import make_staff
 from tests.support.scenario import build_world
 from tests.support.web import api_token, form_post, sign_in
@@ -48,3 +51,16 @@ async def test_an_administrator_cannot_lock_themselves_out(
     response = await form_post(client, "/admin", f"/admin/staff/{admin.id}/deactivate", {})
     assert response.status_code == 422
     assert "your own account" in response.text
+
+
+async def test_the_demo_administrator_signs_in_and_sees_every_demo_account(
+    client: httpx.AsyncClient, database: Database, settings: Settings, clock: FrozenClock
+) -> None:
+    async with database.write_session() as session:
+        accounts = await seed_demo(session, settings=settings, now=clock())
+    assert accounts.admin_email == DEMO_ADMIN_EMAIL
+    await sign_in(client, DEMO_ADMIN_EMAIL, DEMO_PASSWORD)
+    page = await client.get("/admin")
+    assert page.status_code == 200
+    for email in (accounts.qa_email, accounts.trainee_email, accounts.admin_email):
+        assert email in page.text

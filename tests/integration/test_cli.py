@@ -156,9 +156,13 @@ def test_migrate_makes_a_new_database_and_demo_seeds_it_once(
         shown = capsys.readouterr().out
         assert "Demo data is ready." in shown
         assert "/accessibility, /privacy and /cookies" in shown
+        for account in ("qa@example.org", "trainee@example.org", "admin@example.org"):
+            assert account in shown
+        assert "Administrator: admin@example.org (at http://127.0.0.1:8000/admin)" in shown
         assert main(["demo"]) == 0
-        assert "Demo data was already there." in capsys.readouterr().out
-        assert _count_staff(url) == 2
+        again = capsys.readouterr().out
+        assert "Demo data was already there." in again and "admin@example.org" in again
+        assert _count_staff(url) == 3
 
         async def conferences() -> int:
             database = Database(url)

@@ -254,6 +254,12 @@ class Settings(BaseSettings):
         return self.api_docs if self.api_docs is not None else self.is_development
 
     @property
+    def trainee_registration_open(self) -> bool:
+        """Whether trainees can create their own accounts here: only with passwords allowed
+        and at least one email domain to register from, as every other address is refused."""
+        return self.local_passwords and bool(self.trainee_email_domains)
+
+    @property
     def mfa_required(self) -> bool:
         """Whether QA officers and administrators must use a second factor with a password."""
         return self.require_mfa if self.require_mfa is not None else not self.is_development

@@ -145,6 +145,37 @@ async def test_registration_is_refused_outside_the_allowed_domains(
     assert await _count(database, StaffUser) == 0
 
 
+async def test_registration_is_offered_only_where_a_trainee_could_register(
+    client: httpx.AsyncClient, settings: Settings, database: Database, clock: FrozenClock
+) -> None:
+    assert "Create one with your work email" in (await client.get("/sign-in")).text
+    # The default: no domain trainees may register from, so every address would be refused.
+    closed = create_app(
+        settings.model_copy(update={"trainee_email_domains": []}), database, clock=clock
+    )
+    transport = httpx.ASGITransport(app=closed)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+        page = await browser.get("/sign-in")
+        form = await browser.get("/register")
+        posted = await browser.post(
+            "/register",
+            data={
+                "name": "Nia Newcomer",
+                "email": "nia@council.example",
+                "password": "a long password 1",
+                "csrf_token": csrf_from(page.text),
+            },
+        )
+    assert "/register" not in page.text and "Create one" not in page.text
+    assert "Ask the Safeguarding Quality Assurance Service to create one for you." in page.text
+    for refused in (form, posted):
+        assert refused.status_code == 404
+        assert "Trainees cannot create accounts here" in refused.text
+        assert "<form" not in refused.text.split("<main", 1)[1]
+    assert await _count(database, StaffUser) == 0
+    assert await _count(database, OutboxMessage) == 0
+
+
 async def test_the_trainee_sees_open_conferences_and_nothing_about_the_family(
     client: httpx.AsyncClient, database: Database
 ) -> None:

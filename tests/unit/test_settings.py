@@ -84,3 +84,15 @@ def test_production_takes_strong_keys_and_hides_the_api_pages_unless_asked() -> 
         env="production", secret_key=STRONG, audit_key=AUDIT, api_docs=True
     ).api_docs_shown
     assert Settings().api_docs_shown  # development shows them
+
+
+def test_trainees_can_register_only_with_passwords_and_a_domain_to_register_from() -> None:
+    assert not Settings().trainee_registration_open  # the default: no domain, so no one could
+    assert Settings(trainee_email_domains=["council.example"]).trainee_registration_open
+    single_sign_on_only = Settings(
+        trainee_email_domains=["council.example"],
+        local_passwords=False,
+        oidc_issuer="https://login.council.example",
+        oidc_client_id="observers",
+    )
+    assert not single_sign_on_only.trainee_registration_open

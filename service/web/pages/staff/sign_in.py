@@ -77,6 +77,7 @@ def _sign_in_page(
         status=status,
         page_title="Sign in",
         passwords_allowed=settings.local_passwords,
+        registration_open=settings.trainee_registration_open,
         council_accounts=settings.oidc_enabled,
         ended_idle=ended == "idle",
     )
@@ -167,9 +168,23 @@ async def sign_out_now(request: Request, signed_in: BrowserSessionDep, now: NowD
     return response
 
 
+def _registration_closed(request: Request, settings: Settings) -> Response:
+    return render_page(
+        request,
+        "pages/staff/message.html",
+        status=404,
+        page_title="Trainees cannot create accounts here",
+        paragraphs=[f"Ask the {settings.qa_service_name} to create an account for you."],
+        next_href="/sign-in",
+        next_text="Sign in",
+    )
+
+
 @router.get("/register")
-async def register_page(request: Request) -> Response:
-    """The form a trainee uses to create an account."""
+async def register_page(request: Request, settings: SettingsDep) -> Response:
+    """The form a trainee uses to create an account, where trainees can create one."""
+    if not settings.trainee_registration_open:
+        return _registration_closed(request, settings)
     return render_page(
         request, "pages/staff/register.html", page_title="Create a trainee account", values={}
     )
@@ -186,6 +201,8 @@ async def register(
     request: Request, session: WriteSessionDep, settings: SettingsDep, now: NowDep
 ) -> Response:
     """Create an unconfirmed trainee account and send the confirmation link."""
+    if not settings.trainee_registration_open:
+        return _registration_closed(request, settings)  # nothing is read, nothing created
     form = await request.form()
     require_csrf(request, form.get(CSRF_FIELD))
     parsed = parse_form(

@@ -140,7 +140,12 @@ class RequestLine:
 
 
 async def request_lines_page(
-    session: AsyncSession, *, statuses: list[str] | None, before_id: int | None, limit: int
+    session: AsyncSession,
+    *,
+    statuses: list[str] | None,
+    before_id: int | None,
+    limit: int,
+    conference_id: int | None = None,
 ) -> list[RequestLine]:
     """Requests newest first, a page at a time, as `requests_page` reads them but with only
     the five columns a list line shows: loading 50 whole requests, conferences and trainees as
@@ -154,6 +159,8 @@ async def request_lines_page(
     )  # fmt: skip
     if statuses:
         query = query.where(_status_is_one_of(statuses))
+    if conference_id is not None:
+        query = query.where(col(request.conference_id) == conference_id)
     if before_id is not None:
         query = query.where(col(request.id) < before_id)
     result = await session.execute(query.order_by(col(request.id).desc()).limit(limit))

@@ -51,6 +51,7 @@ from service.web.pages.qa.forms import (
     RescheduleForm,
     parse_start,
 )
+from service.web.pages.qa.request_views import conference_requests
 
 router = APIRouter(prefix="/qa", include_in_schema=False)
 
@@ -148,7 +149,7 @@ async def new_conference(
 async def conference_page(
     request: Request, conference_id: IdPath, user: PageQaDep, session: ReadSessionDep, now: NowDep
 ) -> Response:
-    """One conference with the family members QA has listed."""
+    """One conference with its requests to observe and the family members QA has listed."""
     conference = await load_conference(session, conference_id)
     rows = await family_for_request(session, conference_id=conference_id, request_id=None)
     family, settings = [row.member for row in rows], request.app.state.settings
@@ -159,6 +160,7 @@ async def conference_page(
         conference=conference,
         members=family,
         in_person={member.id for member in family if asked_in_person(settings, member)},
+        requests=await conference_requests(session, settings, conference_id),
         can_change_family=conference.cancelled_at is None and now < conference.starts_at,
         done_message=_DONE.get(request.query_params.get("done", "")),
     )

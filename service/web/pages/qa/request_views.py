@@ -19,11 +19,14 @@ from service.store.ids import saved_id
 from service.store.record_queries import EmailState
 from service.store.tables import FamilyMember
 from service.store.views import (
+    PAGE_SIZE,
     FamilyRow,
     RequestLine,
     RequestRow,
     family_for_request,
+    request_lines_page,
     request_row,
+    requests_with_undelivered_family_mail,
 )
 from service.usecases.steps.asking import family_facts
 from service.usecases.steps.deadlines import answers_needed_by, answers_needed_for_start
@@ -71,6 +74,19 @@ def list_row(settings: Settings, line: RequestLine, *, undelivered: bool = False
         tag=status_tag(line.status),
         undelivered=undelivered,
     )
+
+
+async def conference_requests(
+    session: AsyncSession, settings: Settings, conference_id: int
+) -> list[RequestListRow]:
+    """Every request to observe one conference, newest first, as lines of QA's list."""
+    lines = await request_lines_page(
+        session, statuses=None, before_id=None, limit=PAGE_SIZE, conference_id=conference_id
+    )
+    undelivered = await requests_with_undelivered_family_mail(
+        session, request_ids=[line.id for line in lines]
+    )
+    return [list_row(settings, line, undelivered=line.id in undelivered) for line in lines]
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,10 @@ from datetime import timedelta
 import httpx
 
 from service.store.database import Database
+from tests.integration.test_staff_pages import ASK_FORM
 from tests.support.factories import NOW, make_conference, make_request
 from tests.support.scenario import World, build_world
 from tests.support.web import form_post, sign_in
-
-ASK_FORM = {
-    "role": "Student social worker",
-    "organisation": "Children's Services",
-    "purpose": "I want to learn how families are heard.",
-    "supervisor_name": "Sam Supervisor",
-    "supervisor_email": "sam@council.example",
-    "confidentiality_acknowledged": "yes",
-}
 
 
 def _row(page: str, reference: str) -> str:

@@ -127,6 +127,16 @@ class _Connection:
             self.close()
         return status
 
+    async def answer_to(self, request: bytes) -> int:
+        """`exchange` within the time limit; ERROR_STATUS (and a closed connection) when the
+        connection broke or the answer did not come in time."""
+        try:
+            async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
+                return await self.exchange(request)
+        except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError):
+            self.close()
+            return ERROR_STATUS
+
 
 async def run_load(
     host: str,
@@ -156,12 +166,7 @@ async def run_load(
             request = requests[next_index]
             next_index += 1
             started = clock()
-            try:
-                async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
-                    status = await connection.exchange(request)
-            except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError):
-                connection.close()
-                status = ERROR_STATUS
+            status = await connection.answer_to(request)
             latencies.append((clock() - started) * 1000)
             statuses[status] = statuses.get(status, 0) + 1
 
@@ -204,12 +209,7 @@ async def run_open_loop(
             connection = idle.pop()
         else:
             connection, opened = _Connection(host, port), opened + 1
-        try:
-            async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
-                status = await connection.exchange(request)
-        except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError):
-            connection.close()
-            status = ERROR_STATUS
+        status = await connection.answer_to(request)
         latencies.append((clock() - due) * 1000)
         statuses[status] = statuses.get(status, 0) + 1
         if connection.writer is not None:

@@ -24,6 +24,7 @@ class AuditAction(StrEnum):
     NEW_PERSON_TO_ASK = "new_person_to_ask"
     # A request, and the family being asked about it.
     ASKED_TO_OBSERVE = "asked_to_observe"
+    CONFIDENTIALITY_PROMISED_AGAIN = "confidentiality_promised_again"
     FAMILY_MEMBER_NOT_ASKED = "family_member_not_asked"
     INVITATION_SENT = "invitation_sent"
     FAMILY_MEMBER_TO_ASK_IN_PERSON = "family_member_to_ask_in_person"

@@ -37,6 +37,10 @@ class AcknowledgementMissing(DomainError):
     """The observer has not acknowledged the confidentiality statement."""
 
 
+class PromiseOutOfDate(AcknowledgementMissing):
+    """The observer's promise was to an earlier confidentiality statement, not the current one."""
+
+
 class InvalidConferenceTime(DomainError):
     """A conference time is missing its timezone or lies in the past."""
 

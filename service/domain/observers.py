@@ -3,6 +3,7 @@
 import re
 from datetime import datetime, timedelta
 
+from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT_VERSION
 from service.domain.errors import (
     AcknowledgementMissing,
     ClosedToObservers,
@@ -10,7 +11,9 @@ from service.domain.errors import (
     IllegalTransition,
     InvalidConferenceTime,
     InvalidInput,
+    PromiseOutOfDate,
 )
+from service.domain.states import RequestStatus
 from service.domain.times import format_moment, require_aware
 
 
@@ -37,6 +40,43 @@ def check_acknowledged(*, acknowledged: bool) -> None:
             "confidential, by accepting the confidentiality statement, before the request can "
             "go ahead."
         )
+
+
+def promise_is_current(*, promised_version: str) -> bool:
+    """True when the observer's promise was to the confidentiality statement in force now."""
+    return promised_version == CONFIDENTIALITY_STATEMENT_VERSION
+
+
+def check_promise_current(*, promised_version: str) -> None:
+    """Refuse with PromiseOutOfDate a promise made to an earlier confidentiality statement."""
+    if not promise_is_current(promised_version=promised_version):
+        raise PromiseOutOfDate(
+            f"The trainee promised to keep the conference confidential under version "
+            f"{promised_version} of the confidentiality statement, and it is now version "
+            f"{CONFIDENTIALITY_STATEMENT_VERSION}. The request can be approved once they confirm "
+            "the current statement: their request page asks them to."
+        )
+
+
+def asked_to_promise_again(*, status: RequestStatus, promised_version: str) -> bool:
+    """True when the trainee is asked to confirm the current statement: their request waits for
+    QA's decision, and approving it needs a promise to the statement in force now."""
+    return status is RequestStatus.SUBMITTED and not promise_is_current(
+        promised_version=promised_version
+    )
+
+
+def check_promise_renewable(*, status: RequestStatus, promised_version: str) -> bool:
+    """Whether a new promise changes anything: False when the current statement is already
+    promised; IllegalTransition once QA has decided, when a new promise would change nothing."""
+    if asked_to_promise_again(status=status, promised_version=promised_version):
+        return True
+    if status is RequestStatus.SUBMITTED:
+        return False  # already the current statement: a second click changes nothing
+    raise IllegalTransition(
+        "The confidentiality statement can be confirmed again only while the request waits "
+        "for a decision."
+    )
 
 
 # Conferences are booked weeks ahead, not years: a date further out is almost always a typo.

@@ -65,6 +65,17 @@ def _asked(step: Step) -> EntryWords:
     )
 
 
+def _promised_again(step: Step) -> EntryWords:
+    return EntryWords(
+        f"The trainee agreed to the current confidentiality statement (version "
+        f"{step.details.get('confidentiality_statement_version', '?')})",
+        (
+            f"Their earlier promise was to version {step.details.get('earlier_version', '?')}. "
+            f"Confirmed by {step.by()}.",
+        ),
+    )
+
+
 def _undeliverable(step: Step) -> EntryWords:
     person = step.member
     if person is None:
@@ -147,6 +158,7 @@ def _exported(step: Step) -> EntryWords:
 
 _WORDS: dict[str, Callable[[Step], EntryWords]] = {
     AuditAction.ASKED_TO_OBSERVE: _asked,
+    AuditAction.CONFIDENTIALITY_PROMISED_AGAIN: _promised_again,
     AuditAction.APPROVE: _simple(
         "Approved by %(by)s: the family is asked", N_("The QA Service agreed to ask the family")
     ),
@@ -209,6 +221,8 @@ _WORDS: dict[str, Callable[[Step], EntryWords]] = {
 }
 _FOR_QA_ONLY = frozenset(
     {
+        # About the trainee's promise; a family member's copy keeps the promise they asked with.
+        AuditAction.CONFIDENTIALITY_PROMISED_AGAIN,
         AuditAction.CHAIR_CHECK_MISSING,
         AuditAction.FAMILY_EMAIL_UNDELIVERABLE,
         AuditAction.CONFERENCE_CLOSED_AFTER_NO,

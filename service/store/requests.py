@@ -65,3 +65,30 @@ async def bump_calendar_sequence(
         .execution_options(synchronize_session=False)
     )
     return rows_changed(result) == 1
+
+
+async def set_promised_statement(
+    session: AsyncSession,
+    *,
+    request_id: int,
+    expected_status: RequestStatus,
+    expected_version: int,
+    statement_version: str,
+) -> bool:
+    """Record the observer's promise to a statement if the request is still as loaded; False if
+    it moved meanwhile. Its outcome is unchanged, so `updated_at` stays."""
+    result = await session.execute(
+        update(ObservationRequest)
+        .where(
+            col(ObservationRequest.id) == request_id,
+            col(ObservationRequest.status) == expected_status.value,
+            col(ObservationRequest.version) == expected_version,
+        )
+        .values(
+            confidentiality_acknowledged=True,
+            confidentiality_statement_version=statement_version,
+            version=col(ObservationRequest.version) + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return rows_changed(result) == 1

@@ -34,7 +34,8 @@ class RequestRow:
 async def conferences_open_to_trainees(
     session: AsyncSession, *, earliest_start: datetime, limit: int = PAGE_SIZE, offset: int = 0
 ) -> list[Conference]:
-    """Conferences open to observers that are still far enough ahead to ask about."""
+    """Conferences open to observers (not cancelled, no family no) starting from `earliest_start`,
+    soonest first."""
     rows = await session.scalars(
         select(Conference)
         .where(

@@ -10,7 +10,11 @@ from service.audit import append_audit
 from service.domain.allowed_now import check_before_conference
 from service.domain.audit_actions import AuditAction
 from service.domain.consent import check_can_approve, require_someone_to_ask, who_is_asked
-from service.domain.observers import check_acknowledged, check_family_not_asked_again
+from service.domain.observers import (
+    check_acknowledged,
+    check_family_not_asked_again,
+    check_promise_current,
+)
 from service.domain.states import Actor, RequestEvent
 from service.domain.times import format_moment
 from service.settings import Settings
@@ -35,6 +39,7 @@ async def approve_request(
     held = await lock_request(session, request_id)
     request, conference = held.request, held.conference
     check_acknowledged(acknowledged=request.confidentiality_acknowledged)
+    check_promise_current(promised_version=request.confidentiality_statement_version)
     check_before_conference(now=now, conference_start=conference.starts_at, action="approve")
     check_family_not_asked_again(family_said_no=conference.family_said_no_at is not None)
     deadline = answers_needed_by(settings, conference)

@@ -40,6 +40,7 @@ from service.web.pages.family import short_link as family_short_link
 from service.web.pages.public import notices as public_notices
 from service.web.pages.qa import router as qa_pages
 from service.web.pages.staff import council_sign_in, second_factor, session, sign_in
+from service.web.pages.trainee import confidentiality as trainee_confidentiality
 from service.web.pages.trainee import requests as trainee_requests
 
 
@@ -129,6 +130,7 @@ def create_app(
     app.include_router(council_sign_in.router)
     app.include_router(session.router)
     app.include_router(trainee_requests.router)
+    app.include_router(trainee_confidentiality.router)
     app.include_router(qa_pages.router)
     app.include_router(family_consent.router)
     app.include_router(family_short_link.router)

@@ -5,17 +5,23 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from service.domain.allowed_now import check_before_conference
+from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT_VERSION
 from service.domain.errors import (
     AcknowledgementMissing,
     ConferenceAlreadyTaken,
     IllegalTransition,
     InvalidConferenceTime,
+    PromiseOutOfDate,
 )
 from service.domain.observers import (
+    asked_to_promise_again,
     check_acknowledged,
     check_conference_time,
     check_observer_capacity,
+    check_promise_current,
+    check_promise_renewable,
 )
+from service.domain.states import RequestStatus
 
 NOW = datetime(2026, 12, 7, 9, tzinfo=UTC)
 
@@ -68,3 +74,33 @@ def test_actions_that_need_the_conference_ahead_are_refused_once_it_starts() -> 
     with pytest.raises(IllegalTransition) as refused:
         check_before_conference(now=NOW, conference_start=NOW, action="withdraw")
     assert refused.value.message == "You cannot withdraw after the conference has started."
+
+
+def test_a_promise_to_the_current_statement_lets_approval_go_ahead() -> None:
+    check_promise_current(promised_version=CONFIDENTIALITY_STATEMENT_VERSION)
+
+
+def test_a_promise_to_an_earlier_statement_is_refused_with_what_to_do() -> None:
+    with pytest.raises(PromiseOutOfDate) as refused:
+        check_promise_current(promised_version="0")
+    assert "under version 0 of the confidentiality statement" in refused.value.message
+    assert f"it is now version {CONFIDENTIALITY_STATEMENT_VERSION}" in refused.value.message
+    assert isinstance(refused.value, AcknowledgementMissing)
+
+
+def test_the_trainee_is_asked_to_promise_again_only_while_qa_can_still_decide() -> None:
+    assert asked_to_promise_again(status=RequestStatus.SUBMITTED, promised_version="0")
+    assert not asked_to_promise_again(
+        status=RequestStatus.SUBMITTED, promised_version=CONFIDENTIALITY_STATEMENT_VERSION
+    )
+    for decided in set(RequestStatus) - {RequestStatus.SUBMITTED}:
+        assert not asked_to_promise_again(status=decided, promised_version="0")
+
+
+def test_a_new_promise_is_recorded_once_and_refused_after_the_decision() -> None:
+    assert check_promise_renewable(status=RequestStatus.SUBMITTED, promised_version="0")
+    assert not check_promise_renewable(
+        status=RequestStatus.SUBMITTED, promised_version=CONFIDENTIALITY_STATEMENT_VERSION
+    )
+    with pytest.raises(IllegalTransition, match="only while the request waits for a decision"):
+        check_promise_renewable(status=RequestStatus.DECLINED, promised_version="0")

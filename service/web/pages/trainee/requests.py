@@ -12,6 +12,7 @@ from service.domain.allowed_now import RequestNow, may_withdraw
 from service.domain.asking import AskingNow, NotOpen, asking_now
 from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT
 from service.domain.errors import AcknowledgementMissing, DomainError, NotFound
+from service.domain.observers import asked_to_promise_again
 from service.domain.states import Actor, RequestStatus
 from service.domain.transitions import status_label
 from service.settings import Settings
@@ -244,7 +245,11 @@ async def request_page(
         request_status=status,
         status_words=status_label(status),
         can_withdraw=may_withdraw(RequestNow(status, row.conference.starts_at, now), Actor.TRAINEE),
-        done=done if done in ("asked", "withdrawn") else None,
+        promise_again=asked_to_promise_again(
+            status=status, promised_version=row.request.confidentiality_statement_version
+        ),
+        statement=CONFIDENTIALITY_STATEMENT,
+        done=done if done in ("asked", "withdrawn", "promised") else None,
     )
 
 

@@ -42,6 +42,7 @@ from service.web.pages.qa import router as qa_pages
 from service.web.pages.staff import council_sign_in, second_factor, session, sign_in
 from service.web.pages.trainee import confidentiality as trainee_confidentiality
 from service.web.pages.trainee import requests as trainee_requests
+from service.web.pages.trainee import withdraw as trainee_withdraw
 
 
 def create_app(
@@ -130,6 +131,7 @@ def create_app(
     app.include_router(council_sign_in.router)
     app.include_router(session.router)
     app.include_router(trainee_requests.router)
+    app.include_router(trainee_withdraw.router)
     app.include_router(trainee_confidentiality.router)
     app.include_router(qa_pages.router)
     app.include_router(family_consent.router)

@@ -148,6 +148,7 @@ def test_every_page_fits_a_320_pixel_window(
         ("/qa?status=all", "QA: all requests"),
         (f"/qa/requests/{waiting_id}", "QA: request waiting for a decision"),
         (f"/qa/requests/{asking_id}", "QA: request being asked"),
+        (f"/qa/requests/{asking_id}/withdraw", "QA: withdraw a request"),
         ("/qa/conferences", "QA: conferences"),
         ("/qa/conferences/new", "QA: record a conference"),
         ("/qa/conferences/import", "QA: import conferences"),
@@ -173,6 +174,7 @@ def test_every_page_fits_a_320_pixel_window(
     for path, name in (
         (f"/trainee/conferences/{waiting.id}/ask", "trainee: ask to observe"),
         (f"/trainee/requests/{asking_id}", "trainee: a request being asked"),
+        (f"/trainee/requests/{asking_id}/withdraw", "trainee: withdraw a request"),
     ):
         walk.visit(trainee.page, path, name)
     trainee.close()
@@ -180,6 +182,7 @@ def test_every_page_fits_a_320_pixel_window(
     admin = open_browser(browser, javascript=True, width=REFLOW)
     sign_in(admin.page, service, ADMIN_EMAIL, audit, "admin")
     walk.check(admin.page, "admin: staff")
+    walk.visit(admin.page, _href(admin.page, "a[href$='/deactivate']"), "admin: stop sign-in")
     for path, name in (
         ("/admin/sessions", "admin: sessions"),
         ("/admin/integrations", "admin: integrations"),

@@ -76,6 +76,22 @@ async def lift_wait(
     return RedirectResponse("/admin?done=let+try+again", status_code=303)
 
 
+@router.get("/staff/{user_id}/deactivate")
+async def confirm_stop_sign_in(
+    request: Request, user_id: IdPath, user: PageAdminDep, session: ReadSessionDep
+) -> Response:
+    """Say what stopping someone's sign-in ends before it is done."""
+    member = await load_staff(session, user_id)
+    if member.id == user.id or not member.is_active:
+        return RedirectResponse("/admin", status_code=303)
+    return render_page(
+        request,
+        "pages/admin/stop_sign_in.html",
+        page_title=f"Stop {member.name} signing in?",
+        member=member,
+    )
+
+
 @router.post("/staff/{user_id}/{action}")
 async def change_access(
     request: Request,

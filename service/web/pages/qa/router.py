@@ -10,6 +10,7 @@ from service.web.pages.qa import (
     record,
     requests,
     statistics,
+    withdraw,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -21,3 +22,4 @@ router.include_router(family.router)
 router.include_router(record.router)
 router.include_router(letters.router)
 router.include_router(statistics.router)
+router.include_router(withdraw.router)

@@ -86,15 +86,18 @@ def format_day(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def format_moment(moment: datetime) -> str:
-    """The London time, for example "Monday 7 December 2026 at 10:00am"."""
+def format_clock(moment: datetime) -> str:
+    """The London clock time alone, for example "10:00am"."""
     local = _in_london(moment)
     # GOV.UK style: "midday" and "midnight" rather than the ambiguous 12:00pm and 12:00am.
     if (local.hour, local.minute) == (12, 0):
-        clock = "midday"
-    elif (local.hour, local.minute) == (0, 0):
-        clock = "midnight"
-    else:
-        hour = local.hour % 12 or 12
-        clock = f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
-    return f"{format_day(local.date())} at {clock}"
+        return "midday"
+    if (local.hour, local.minute) == (0, 0):
+        return "midnight"
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"
+
+
+def format_moment(moment: datetime) -> str:
+    """The London time, for example "Monday 7 December 2026 at 10:00am"."""
+    return f"{format_day(london_day(moment))} at {format_clock(moment)}"

@@ -1,5 +1,6 @@
 """The audit chain's state for QA's pages: the walk of `cpc-observers verify-audit`, carried on
-from where it last stopped, at most once a minute per process.
+from where it last stopped, at most once a minute per process, or sooner when a page is about to
+show entries the last walk did not reach.
 
 The first walk reads every entry (about 0.1 ms each: some 10 seconds at 100,000 entries); each
 later one checks that the last entry it saw is unchanged and walks only what was added since,
@@ -11,7 +12,7 @@ A full walk of the whole chain is `cpc-observers verify-audit`.
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit import AuditCheck, verify_audit_chain
+from service.domain.times import format_clock, format_moment, london_day
 
 logger = logging.getLogger("cpc_observers.audit")
 
@@ -31,6 +33,25 @@ class ChainState:
 
     check: AuditCheck | None = None
     checked_at: datetime | None = None
+
+    def reached(self, entry_id: int) -> bool:
+        """Whether the last check walked as far as this entry and found the chain holding."""
+        if self.check is None or not self.check.holds:
+            return False
+        return self.check.last is not None and self.check.last.entry_id >= entry_id
+
+    def not_yet_checked(self, entry_ids: Iterable[int | None]) -> list[int]:
+        """Those of these entries written after the last check's point, oldest first: a page
+        must not say they are unaltered."""
+        return sorted(i for i in entry_ids if i is not None and not self.reached(i))
+
+    def checked_when(self, now: datetime) -> str:
+        """When the last check finished, in London: "at 10:41am" today, else with its day."""
+        if self.checked_at is None:
+            return ""
+        if london_day(self.checked_at) == london_day(now):
+            return f"at {format_clock(self.checked_at)}"
+        return f"on {format_moment(self.checked_at)}"
 
 
 class AuditChainWatch:
@@ -54,12 +75,22 @@ class AuditChainWatch:
         self._walked_at: float | None = None
         self._walk: asyncio.Task[None] | None = None
 
-    async def state(self) -> ChainState:
-        """The latest result; starts a fresh walk when it is stale."""
+    async def state(self, *, up_to: int | None = None) -> ChainState:
+        """The latest result; starts a fresh walk when it is stale.
+
+        `up_to` is the newest entry the caller will show: a result that stops short of it is
+        stale whatever its age, and is waited for as the first walk is. Walking on from the last
+        point costs only the entries added since.
+        """
+        check = self._state.check
+        # A broken chain is walked again from its start, so only once a minute, not per page.
+        behind = (
+            up_to is not None and check is not None and check.holds
+        ) and not self._state.reached(up_to)
         stale = self._walked_at is None or self._monotonic() - self._walked_at >= self._max_age
-        if stale and self._walk is None:
+        if (stale or behind) and self._walk is None:
             self._walk = asyncio.create_task(self._run())
-        if self._state.check is None and self._walk is not None:
+        if (self._state.check is None or behind) and self._walk is not None:
             # Shielded: a page that stops waiting must not cancel the walk for everyone else.
             with suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self._walk), self._first_wait)

@@ -4,6 +4,8 @@ from datetime import datetime
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
 
 from service import audit
 from service.audit import AuditCheck, append_audit
@@ -15,7 +17,7 @@ from tests.support.clock import FrozenClock
 from tests.support.consent import approved_request
 from tests.support.factories import NOW
 from tests.support.scenario import build_world
-from tests.support.web import sign_in
+from tests.support.web import form_post, sign_in
 
 
 async def test_the_request_page_says_the_record_holds(
@@ -25,8 +27,60 @@ async def test_the_request_page_says_the_record_holds(
     request_id = await approved_request(client, world)
     await sign_in(client, world.qa_email)
     page = (await client.get(f"/qa/requests/{request_id}")).text
-    assert "The audit record holds: all 5 entries are unaltered." in page
-    assert "Checked Monday 23 November 2026 at 10:00am." in page
+    assert (
+        "The audit record was checked at 10:00am: its 5 entries up to then are unaltered." in page
+    )
+    assert "being checked now" not in page
+
+
+async def _entries(database: Database) -> int:
+    async with database.read_session() as session:
+        return len((await session.scalars(select(AuditEntry))).all())
+
+
+async def test_a_page_showing_newer_entries_than_the_last_check_checks_them_first(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    await sign_in(client, world.qa_email)
+    page = f"/qa/requests/{request_id}"
+    assert "its 5 entries up to then are unaltered" in (await client.get(page)).text
+    # Within the minute the last check is kept for, the request gains entries of its own.
+    withdrawn = await form_post(client, f"{page}/withdraw", f"{page}/withdraw", {})
+    assert withdrawn.status_code == 303
+    now_held = await _entries(database)
+    assert now_held > 5
+    after = (await client.get(page)).text
+    assert f"its {now_held} entries up to then are unaltered" in after
+    assert "being checked now" not in after
+
+
+async def test_entries_the_last_check_did_not_reach_are_named_not_vouched_for(
+    app: FastAPI, client: httpx.AsyncClient, database: Database, clock: FrozenClock
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    # A walk that has not finished by the time the page is written.
+    watch = AuditChainWatch(database.read_session, clock=clock, first_wait_seconds=0.0)
+    app.state.audit_chain_watch = watch
+    await watch.state()
+    while watch._walk is not None:
+        await watch._walk
+    await sign_in(client, world.qa_email)
+    page = f"/qa/requests/{request_id}"
+    await form_post(client, f"{page}/withdraw", f"{page}/withdraw", {})
+    newest = await _entries(database)
+    shown = (await client.get(page)).text
+    assert "its 5 entries up to then are unaltered" in shown
+    assert f"record entry {newest}" in shown
+    assert f"Entry {newest} of this request&#39;s record was written since and is" in shown
+    assert "being checked now: reload the page in a moment to see the result." in shown
+    while watch._walk is not None:
+        await watch._walk
+    reloaded = (await client.get(page)).text
+    assert f"its {newest} entries up to then are unaltered" in reloaded
+    assert "being checked now" not in reloaded
 
 
 async def test_the_request_page_names_the_first_altered_entry(

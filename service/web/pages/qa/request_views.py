@@ -186,6 +186,11 @@ class RequestPage:
     entry_ids: set[int | None]
     pdf_copies: bool
 
+    @property
+    def newest_entry_id(self) -> int | None:
+        """The latest audit entry in this request's record, which the chain check must reach."""
+        return max((i for i in self.entry_ids if i is not None), default=None)
+
     def context(self) -> dict[str, object]:
         """The page's values by name, for its template."""
         return {field.name: getattr(self, field.name) for field in fields(self)}

@@ -47,7 +47,7 @@ from service.web.pages.qa.common import (
     refusal_status,
 )
 from service.web.pages.qa.forms import ACTION_MESSAGES, AnswerForm, ChairCheckForm, DeclineForm
-from service.web.pages.qa.record import AuditChainDep
+from service.web.pages.qa.record import audit_chain_watch
 from service.web.pages.qa.request_views import DONE, FILTERS, list_row, request_view
 
 router = APIRouter(prefix="/qa", include_in_schema=False)
@@ -96,10 +96,10 @@ async def request_page(
     session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
-    chain: AuditChainDep,
 ) -> Response:
     """One request: the observer, the family's answers, its record, and what QA can do now."""
     view = await request_view(session, settings=settings, now=now, request_id=request_id)
+    chain = await audit_chain_watch(request).state(up_to=view.newest_entry_id)
     done = request.query_params.get("done", "")
     return render_page(
         request,
@@ -108,6 +108,7 @@ async def request_page(
         values={},
         done_message=DONE.get(done),
         chain=chain,
+        now=now,
     )
 
 

@@ -294,6 +294,37 @@ async def test_the_openapi_schema_is_published(client: httpx.AsyncClient) -> Non
     assert "/api/v1/observation-requests/{request_id}/approve" in schema["paths"]
 
 
+async def test_a_declined_request_gives_its_reason_to_those_who_see_it_on_the_web(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    request_id = (await _ask(client, world)).json()["id"]
+    trainee, qa = (
+        await api_token(client, world.trainee_email),
+        await api_token(client, world.qa_email),
+    )
+    address = f"/api/v1/observation-requests/{request_id}"
+    assert (await client.get(address, headers=_auth(trainee))).json()["decline_reason"] is None
+    reason = "The family's first language is not yet known; ask again for the review."
+    declined = await client.post(f"{address}/decline", json={"reason": reason}, headers=_auth(qa))
+    assert declined.status_code == 200, declined.text
+
+    mine = (await client.get(address, headers=_auth(trainee))).json()
+    listed = (await client.get("/api/v1/observation-requests", headers=_auth(trainee))).json()
+    theirs = (await client.get(address, headers=_auth(qa))).json()
+
+    assert mine["status"] == "declined" and mine["decline_reason"] == reason
+    assert [row["decline_reason"] for row in listed] == [reason]
+    assert theirs["decline_reason"] == reason
+    # The trainee's page says the same.
+    await sign_in(client, world.trainee_email)
+    page = (await client.get(f"/trainee/requests/{request_id}")).text
+    assert "Reason given" in page and "The family&#39;s first language" in page
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    assert "decline_reason" in schema["RequestTraineeOut"]["required"]
+    assert "decline_reason" in schema["RequestQaOut"]["required"]
+
+
 async def test_a_body_that_is_not_json_or_not_an_object_gets_a_plain_422(
     client: httpx.AsyncClient, database: Database
 ) -> None:

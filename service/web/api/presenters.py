@@ -60,6 +60,7 @@ def request_for_trainee(row: RequestRow, viewer: StaffMember, now: datetime) -> 
         organisation=row.request.organisation,
         purpose=row.request.purpose,
         created_at=row.request.created_at,
+        decline_reason=row.request.decline_reason,
         allowed_actions=_allowed_actions(row, viewer, now),
     )
 
@@ -77,7 +78,6 @@ def request_for_qa(
         supervisor_email=row.request.supervisor_email,
         confidentiality_acknowledged=row.request.confidentiality_acknowledged,
         consent_deadline=answers_needed_by(settings, row.conference),
-        decline_reason=row.request.decline_reason,
         chair_check=row.request.chair_check,
         family=[
             FamilyAnswerOut(

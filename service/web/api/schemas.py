@@ -236,6 +236,9 @@ class RequestTraineeOut(BaseModel):
     organisation: str
     purpose: str
     created_at: AwareDatetime
+    # Why QA declined it, in the words the trainee was given (the request page shows them too);
+    # null unless declined.
+    decline_reason: str | None
     # What the one asking may do to the request through this API now: any of approve,
     # decline, withdraw, chair_check (the same rule the pages and the use cases follow).
     allowed_actions: list[str]
@@ -260,7 +263,6 @@ class RequestQaOut(RequestTraineeOut):
     supervisor_email: str
     confidentiality_acknowledged: bool
     consent_deadline: AwareDatetime
-    decline_reason: str | None
     chair_check: str | None
     family: list[FamilyAnswerOut]
 

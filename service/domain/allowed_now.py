@@ -102,6 +102,12 @@ def may_record_chair_check(facts: RequestNow) -> bool:
     )
 
 
+def chair_check_due(facts: RequestNow) -> bool:
+    """QA owes the chair's check: the conference has started and the request is still going
+    ahead, which only recording the check changes."""
+    return facts.now >= facts.conference_start and may_record_chair_check(facts)
+
+
 @dataclass(frozen=True)
 class AllowedNow:
     """Which actions a page offers an actor for one request."""

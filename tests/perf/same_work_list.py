@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import bindparam, text
 
 from service.auth import token_hash
+from service.domain.allowed_now import RequestNow, chair_check_due
 from service.domain.staff import StaffMember, StaffRole
 from service.domain.staff_sessions import (
     SessionKind,
@@ -152,7 +153,7 @@ def add_list_route(
             filters=[(name, words) for name, (words, _) in FILTERS.items()],
             current=status,
             current_label=label,
-            rows=_list_rows(settings, shown, undelivered),
+            rows=_list_rows(settings, shown, undelivered, now),
             next_before_id=shown[-1].id if len(rows) > PAGE_SIZE else None,
             unsent_outcomes=[FailedWebhook(*line) for line in failed],
             unsent_count=unsent_count,
@@ -178,7 +179,7 @@ def _navigation(path: str) -> list[dict[str, object]]:
 
 
 def _list_rows(
-    settings: Settings, shown: Sequence[Any], undelivered: set[int]
+    settings: Settings, shown: Sequence[Any], undelivered: set[int], now: datetime
 ) -> list[RequestListRow]:
     return [
         RequestListRow(
@@ -189,6 +190,9 @@ def _list_rows(
             observer=row.name,
             tag=status_tag(row.status),
             undelivered=row.id in undelivered,
+            chair_check_due=chair_check_due(
+                RequestNow(RequestStatus(row.status), row.starts_at, now)
+            ),
         )
         for row in shown
     ]

@@ -160,7 +160,7 @@ async def conference_page(
         conference=conference,
         members=family,
         in_person={member.id for member in family if asked_in_person(settings, member)},
-        requests=await conference_requests(session, settings, conference_id),
+        requests=await conference_requests(session, settings, conference_id, now=now),
         can_change_family=conference.cancelled_at is None and now < conference.starts_at,
         done_message=_DONE.get(request.query_params.get("done", "")),
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.outbox import DeliveryStatus, letter_recipient
-from service.domain.allowed_now import AllowedNow, RequestNow, allowed_now
+from service.domain.allowed_now import AllowedNow, RequestNow, allowed_now, chair_check_due
 from service.domain.consent import who_is_asked
 from service.domain.errors import NotFound
 from service.domain.states import FINISHED_STATUSES, Actor, RequestStatus
@@ -61,9 +61,13 @@ class RequestListRow:
     tag: dict[str, str]
     # A family email that could not be delivered: someone must ask in person.
     undelivered: bool
+    # The conference has started and QA has still to record what the chair found.
+    chair_check_due: bool
 
 
-def list_row(settings: Settings, line: RequestLine, *, undelivered: bool = False) -> RequestListRow:
+def list_row(
+    settings: Settings, line: RequestLine, *, now: datetime, undelivered: bool = False
+) -> RequestListRow:
     """One line of the requests table; `undelivered` flags a family email that did not go."""
     return RequestListRow(
         id=line.id,
@@ -73,11 +77,14 @@ def list_row(settings: Settings, line: RequestLine, *, undelivered: bool = False
         observer=line.trainee_name,
         tag=status_tag(line.status),
         undelivered=undelivered,
+        chair_check_due=chair_check_due(
+            RequestNow(RequestStatus(line.status), line.starts_at, now)
+        ),
     )
 
 
 async def conference_requests(
-    session: AsyncSession, settings: Settings, conference_id: int
+    session: AsyncSession, settings: Settings, conference_id: int, *, now: datetime
 ) -> list[RequestListRow]:
     """Every request to observe one conference, newest first, as lines of QA's list."""
     lines = await request_lines_page(
@@ -86,7 +93,7 @@ async def conference_requests(
     undelivered = await requests_with_undelivered_family_mail(
         session, request_ids=[line.id for line in lines]
     )
-    return [list_row(settings, line, undelivered=line.id in undelivered) for line in lines]
+    return [list_row(settings, line, now=now, undelivered=line.id in undelivered) for line in lines]
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ async def requests_list(
     user: PageQaDep,
     session: ReadSessionDep,
     settings: SettingsDep,
+    now: NowDep,
     status: FilterName = "submitted",
     before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
@@ -81,7 +82,9 @@ async def requests_list(
         filters=[(name, label) for name, (label, _) in FILTERS.items()],
         current=status,
         current_label=FILTERS[status][0],
-        rows=[list_row(settings, line, undelivered=line.id in undelivered) for line in shown],
+        rows=[
+            list_row(settings, line, now=now, undelivered=line.id in undelivered) for line in shown
+        ],
         next_before_id=shown[-1].id if len(lines) > PAGE_SIZE else None,
         unsent_outcomes=unsent_outcomes,
         unsent_count=unsent_count,

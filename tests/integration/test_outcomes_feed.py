@@ -237,6 +237,24 @@ async def test_a_missing_or_unreadable_time_is_a_plain_422(
     assert isinstance(answer.json()["detail"], str)
 
 
+async def test_a_time_at_the_ends_of_the_calendar_means_everything_or_nothing(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    ids = await _seed(database)
+    qa = await _qa(client, database)
+
+    async def listed(since: str) -> list[int]:
+        answer = await client.get(
+            "/api/v1/outcomes", params={"changed_since": since, "limit": 500}, headers=qa
+        )
+        assert answer.status_code == 200, answer.text
+        return [item["request_id"] for item in answer.json()["items"]]
+
+    # Before midnight UTC on 1 January of year 1, and after the last moment of year 9999.
+    assert len(await listed("0001-01-01T00:01:00+01:00")) == sum(map(len, ids.values()))
+    assert await listed("9999-12-31T23:30:00-01:00") == []
+
+
 async def test_the_openapi_schema_describes_the_feed(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
     call = schema["paths"]["/api/v1/outcomes"]["get"]

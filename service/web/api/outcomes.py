@@ -1,6 +1,7 @@
 """The outcomes feed for the council's case-management system."""
 
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -15,6 +16,17 @@ from service.web.http.fields import MAX_ID
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 PATH = "/api/v1/outcomes"
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """The time in UTC. One within an offset of the calendar's ends (year 1 or 9999) has no UTC
+    time Python can hold; it can only mean from the very start, or after everything."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if moment.year == datetime.min.year else datetime.max).replace(
+            tzinfo=UTC
+        )
 
 
 @router.get("/outcomes", response_model=OutcomesOut, tags=["outcomes"])
@@ -45,7 +57,7 @@ async def list_outcomes(
     page = await read_outcomes(
         session,
         settings=settings,
-        changed_since=changed_since,
+        changed_since=_in_utc(changed_since),
         after_id=after_id,
         limit=limit,
     )

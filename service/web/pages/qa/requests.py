@@ -49,6 +49,7 @@ from service.web.pages.qa.common import (
 from service.web.pages.qa.forms import ACTION_MESSAGES, AnswerForm, ChairCheckForm, DeclineForm
 from service.web.pages.qa.record import audit_chain_watch
 from service.web.pages.qa.request_views import DONE, FILTERS, list_row, request_view
+from service.web.pages.qa.work_list import qa_work_list
 
 router = APIRouter(prefix="/qa", include_in_schema=False)
 # Changes of outcome the case-management system was never told of, newest first.
@@ -63,10 +64,13 @@ async def requests_list(
     session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
-    status: FilterName = "submitted",
+    status: FilterName | None = None,
     before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
-    """Requests in one state, newest first, 50 to a page."""
+    """QA's home: what needs doing now, then requests in one state, newest first, 50 to a page.
+    A list asked for by its status is the list alone."""
+    home = status is None and before_id is None
+    status = status or "submitted"
     lines = await request_lines_page(
         session, statuses=FILTERS[status][1], before_id=before_id, limit=PAGE_SIZE + 1
     )
@@ -88,6 +92,7 @@ async def requests_list(
         next_before_id=shown[-1].id if len(lines) > PAGE_SIZE else None,
         unsent_outcomes=unsent_outcomes,
         unsent_count=unsent_count,
+        work=await qa_work_list(session, settings, now) if home else None,
     )
 
 

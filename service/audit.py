@@ -115,6 +115,8 @@ class AuditCheck:
     def describe(self) -> str:
         """One sentence for QA or an operator."""
         if self.holds:
+            if self.entries_checked == 1:
+                return "The audit record holds: its one entry is unaltered."
             return f"The audit record holds: all {self.entries_checked} entries are unaltered."
         return f"The audit record has been altered: entry {self.first_altered_id} {self.problem}."
 

@@ -49,7 +49,7 @@ class HttpPlan:
     list_requests: int = 1_000
     single_client_requests: int = 100
     warm_up: int = 200
-    # No run goes on past this, so `make bench` keeps to its five minutes however slow a page is.
+    # No run goes on past this, so `make bench` keeps to its few minutes however slow a page is.
     budget_seconds: float = 6.0
 
 

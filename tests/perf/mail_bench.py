@@ -108,7 +108,7 @@ def bare_message(row: dict[str, Any]) -> EmailMessage:
 
 
 # Like the HTTP runs, no new message starts after this, so a crowded machine cannot stretch the
-# bench past five minutes; the run then counts the messages that went.
+# bench past its few minutes; the run then counts the messages that went.
 BUDGET_SECONDS = 25.0
 
 

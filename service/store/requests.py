@@ -11,6 +11,29 @@ from service.store.results import rows_changed
 from service.store.tables import ObservationRequest
 
 
+async def _if_unmoved(
+    session: AsyncSession,
+    *,
+    request_id: int,
+    expected_status: RequestStatus,
+    expected_version: int,
+    **changes: object,
+) -> bool:
+    """Change a request only if it is still in the state and version it was loaded in, and
+    count the change as a new version; True when exactly this change won."""
+    result = await session.execute(
+        update(ObservationRequest)
+        .where(
+            col(ObservationRequest.id) == request_id,
+            col(ObservationRequest.status) == expected_status.value,
+            col(ObservationRequest.version) == expected_version,
+        )
+        .values(version=col(ObservationRequest.version) + 1, **changes)
+        .execution_options(synchronize_session=False)
+    )
+    return rows_changed(result) == 1
+
+
 async def compare_and_set_status(
     session: AsyncSession,
     *,
@@ -22,22 +45,15 @@ async def compare_and_set_status(
     **other_changes: object,
 ) -> bool:
     """Move a request only if nobody else moved it first; True when exactly this change won."""
-    result = await session.execute(
-        update(ObservationRequest)
-        .where(
-            col(ObservationRequest.id) == request_id,
-            col(ObservationRequest.status) == expected_status.value,
-            col(ObservationRequest.version) == expected_version,
-        )
-        .values(
-            status=new_status.value,
-            version=col(ObservationRequest.version) + 1,
-            updated_at=now,
-            **other_changes,
-        )
-        .execution_options(synchronize_session=False)
+    return await _if_unmoved(
+        session,
+        request_id=request_id,
+        expected_status=expected_status,
+        expected_version=expected_version,
+        status=new_status.value,
+        updated_at=now,
+        **other_changes,
     )
-    return rows_changed(result) == 1
 
 
 async def bump_calendar_sequence(
@@ -51,20 +67,13 @@ async def bump_calendar_sequence(
 
     Its outcome is unchanged, so `updated_at` (when the outcome last changed) stays.
     """
-    result = await session.execute(
-        update(ObservationRequest)
-        .where(
-            col(ObservationRequest.id) == request_id,
-            col(ObservationRequest.status) == expected_status.value,
-            col(ObservationRequest.version) == expected_version,
-        )
-        .values(
-            calendar_sequence=col(ObservationRequest.calendar_sequence) + 1,
-            version=col(ObservationRequest.version) + 1,
-        )
-        .execution_options(synchronize_session=False)
+    return await _if_unmoved(
+        session,
+        request_id=request_id,
+        expected_status=expected_status,
+        expected_version=expected_version,
+        calendar_sequence=col(ObservationRequest.calendar_sequence) + 1,
     )
-    return rows_changed(result) == 1
 
 
 async def set_promised_statement(
@@ -77,18 +86,11 @@ async def set_promised_statement(
 ) -> bool:
     """Record the observer's promise to a statement if the request is still as loaded; False if
     it moved meanwhile. Its outcome is unchanged, so `updated_at` stays."""
-    result = await session.execute(
-        update(ObservationRequest)
-        .where(
-            col(ObservationRequest.id) == request_id,
-            col(ObservationRequest.status) == expected_status.value,
-            col(ObservationRequest.version) == expected_version,
-        )
-        .values(
-            confidentiality_acknowledged=True,
-            confidentiality_statement_version=statement_version,
-            version=col(ObservationRequest.version) + 1,
-        )
-        .execution_options(synchronize_session=False)
+    return await _if_unmoved(
+        session,
+        request_id=request_id,
+        expected_status=expected_status,
+        expected_version=expected_version,
+        confidentiality_acknowledged=True,
+        confidentiality_statement_version=statement_version,
     )
-    return rows_changed(result) == 1

@@ -5,18 +5,16 @@ from datetime import datetime
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from notifications.outbox import DeliveryStatus, OutboxMessage, RecipientRole
+from notifications.outbox import OutboxMessage
 from service.domain.states import OPEN_STATUSES, RequestStatus
 from service.domain.work_list import WorkItem, WorkKind
 from service.store.tables import Conference, FamilyMember, ObservationRequest
+from service.store.views import UNDELIVERED_TO_THE_FAMILY
 
 # Far more than a QA Service has open at once; the work list says when it shows only some.
 LIMIT = 200
-# A later message than the one in hand; made once, so the statement is compiled once.
-_LATER = aliased(OutboxMessage)
 
 
 @dataclass(frozen=True)
@@ -45,21 +43,14 @@ async def waiting_for_a_decision(session: AsyncSession) -> list[WorkItem]:
 
 async def undelivered_to_the_family(session: AsyncSession) -> list[WorkItem]:
     """Open requests with a family message that could not be delivered and was not sent
-    again since (a later message to the same address that went settles it)."""
+    again since."""
     failed = OutboxMessage
-    settled = exists().where(
-        col(_LATER.request_id) == col(failed.request_id),
-        col(_LATER.to_address) == col(failed.to_address),
-        col(_LATER.id) > col(failed.id),
-        col(_LATER.status) == DeliveryStatus.SENT.value,
-    )
     rows = await session.execute(
         select(col(ObservationRequest.id), func.min(col(failed.created_at)),
                col(Conference.reference))
         .join(ObservationRequest, col(ObservationRequest.id) == col(failed.request_id))
         .join(Conference, col(Conference.id) == col(ObservationRequest.conference_id))
-        .where(col(failed.recipient_role) == RecipientRole.FAMILY.value,
-               col(failed.status) == DeliveryStatus.PERMANENT_FAILURE.value, ~settled,
+        .where(UNDELIVERED_TO_THE_FAMILY,
                col(ObservationRequest.status).in_(sorted(s.value for s in OPEN_STATUSES)))
         .group_by(col(ObservationRequest.id), col(Conference.reference)).limit(LIMIT)
     )  # fmt: skip

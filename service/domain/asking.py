@@ -6,7 +6,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from service.domain.errors import AlreadyAsked
-from service.domain.notice import latest_request_day, latest_request_time
+from service.domain.notice import latest_request_day
+from service.domain.times import london_day
 from service.domain.working_days import BankHolidayRegion
 
 
@@ -50,15 +51,11 @@ def asking_now(
         min_notice_working_days=min_notice_working_days,
         region=region,
     )
-    closes_at = latest_request_time(
-        conference_start=conference_start,
-        min_notice_working_days=min_notice_working_days,
-        region=region,
-    )
     not_open = None
     if asked_by_you:
         not_open = NotOpen.ASKED_BY_YOU
-    elif now >= closes_at or now >= conference_start:
+    # As `check_request_in_time` refuses: once the conference started, or after the last day.
+    elif now >= conference_start or london_day(now) > last_day:
         not_open = NotOpen.TOO_SOON
     elif open_requests >= max_observers:
         not_open = NotOpen.TAKEN

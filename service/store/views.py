@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -105,6 +106,31 @@ def _request_rows() -> Select[ObservationRequest, Conference, StaffUser]:
     )
 
 
+_Columns = TypeVarTuple("_Columns")
+
+
+def _a_page(
+    query: Select[*_Columns],
+    *,
+    statuses: list[str] | None,
+    trainee_id: int | None,
+    conference_id: int | None,
+    before_id: int | None,
+    limit: int,
+) -> Select[*_Columns]:
+    """Requests narrowed as asked, newest first, a page at a time (keyset on id, so deep pages
+    stay fast): the one way both the whole-row and the column reads page."""
+    if statuses:
+        query = query.where(_status_is_one_of(statuses))
+    if trainee_id is not None:
+        query = query.where(col(ObservationRequest.trainee_id) == trainee_id)
+    if conference_id is not None:
+        query = query.where(col(ObservationRequest.conference_id) == conference_id)
+    if before_id is not None:
+        query = query.where(col(ObservationRequest.id) < before_id)
+    return query.order_by(col(ObservationRequest.id).desc()).limit(limit)
+
+
 async def requests_page(
     session: AsyncSession,
     *,
@@ -115,16 +141,8 @@ async def requests_page(
     limit: int = PAGE_SIZE,
 ) -> list[RequestRow]:
     """Requests newest first, a page at a time (keyset on id, so deep pages stay fast)."""
-    query = _request_rows()
-    if statuses:
-        query = query.where(_status_is_one_of(statuses))
-    if trainee_id is not None:
-        query = query.where(col(ObservationRequest.trainee_id) == trainee_id)
-    if conference_id is not None:
-        query = query.where(col(ObservationRequest.conference_id) == conference_id)
-    if before_id is not None:
-        query = query.where(col(ObservationRequest.id) < before_id)
-    query = query.order_by(col(ObservationRequest.id).desc()).limit(limit)
+    query = _a_page(_request_rows(), statuses=statuses, trainee_id=trainee_id,
+                    conference_id=conference_id, before_id=before_id, limit=limit)  # fmt: skip
     result = await session.execute(query)
     return [RequestRow(request, conference, trainee) for request, conference, trainee in result]
 
@@ -152,19 +170,15 @@ async def request_lines_page(
     the five columns a list line shows: loading 50 whole requests, conferences and trainees as
     objects took several times as long as the query itself."""
     request = ObservationRequest
-    query = (
+    columns = (
         select(col(request.id), col(request.status), col(Conference.reference),
                col(Conference.starts_at), col(StaffUser.name))
         .join(Conference, col(Conference.id) == col(request.conference_id))
         .join(StaffUser, col(StaffUser.id) == col(request.trainee_id))
     )  # fmt: skip
-    if statuses:
-        query = query.where(_status_is_one_of(statuses))
-    if conference_id is not None:
-        query = query.where(col(request.conference_id) == conference_id)
-    if before_id is not None:
-        query = query.where(col(request.id) < before_id)
-    result = await session.execute(query.order_by(col(request.id).desc()).limit(limit))
+    query = _a_page(columns, statuses=statuses, trainee_id=None, conference_id=conference_id,
+                    before_id=before_id, limit=limit)  # fmt: skip
+    result = await session.execute(query)
     return [
         RequestLine(id=request_id, status=status, reference=reference, starts_at=starts_at,
                     trainee_name=trainee_name)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -84,8 +84,8 @@ async def under_way(session: AsyncSession) -> list[UnderWay]:
                col(Conference.reference), col(Conference.starts_at),
                col(ObservationRequest.updated_at))
         .join(Conference, col(Conference.id) == col(ObservationRequest.conference_id))
-        .where(and_(col(ObservationRequest.status).in_([RequestStatus.SEEKING_CONSENT.value,
-                                                        RequestStatus.CONFIRMED.value])))
+        .where(col(ObservationRequest.status).in_([RequestStatus.SEEKING_CONSENT.value,
+                                                   RequestStatus.CONFIRMED.value]))
         .order_by(col(Conference.starts_at)).limit(LIMIT)
     )  # fmt: skip
     return [

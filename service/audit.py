@@ -21,6 +21,9 @@ GENESIS_HASH = "0" * 64
 # Any fixed number: the PostgreSQL advisory lock that makes appends take turns, so two
 # transactions never chain onto the same previous entry.
 _APPEND_LOCK_KEY = 4_271_905
+_APPEND_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+# Built once: every write of the service runs it.
+_LAST_HASH = select(col(AuditEntry.entry_hash)).order_by(col(AuditEntry.id).desc()).limit(1)
 
 
 def _canonical(entry: AuditEntry) -> bytes:
@@ -69,10 +72,8 @@ async def append_audit(
 ) -> AuditEntry:
     """Add one entry to the chain inside the caller's transaction (never commits)."""
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK_KEY})
-    last_hash = await session.scalar(
-        select(col(AuditEntry.entry_hash)).order_by(col(AuditEntry.id).desc()).limit(1)
-    )
+        await session.execute(_APPEND_LOCK, {"key": _APPEND_LOCK_KEY})
+    last_hash = await session.scalar(_LAST_HASH)
     entry = AuditEntry(
         occurred_at=now.astimezone(UTC),
         actor_kind=actor_kind,

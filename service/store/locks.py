@@ -16,8 +16,9 @@ SQLAlchemy leaves `FOR UPDATE` out there.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import col
 
 from service.domain.errors import NotFound
@@ -72,24 +73,41 @@ class LockedInvitation:
         return self.locked.conference
 
 
+# The statements of the locks every answer and decision takes are built once, here: building
+# a statement costs more than running it from SQLAlchemy's cache of compiled ones.
+_CONFERENCE = (
+    select(Conference)
+    .where(col(Conference.id) == bindparam("conference_id"))
+    # FOR NO KEY UPDATE: rows that refer to the conference can still be added meanwhile.
+    .with_for_update(key_share=True)
+    .execution_options(populate_existing=True)
+)
+_CONFERENCE_REQUESTS = (
+    select(ObservationRequest)
+    .where(col(ObservationRequest.conference_id) == bindparam("conference_id"))
+    .order_by(col(ObservationRequest.id))
+    .with_for_update(key_share=True)
+    .execution_options(populate_existing=True)
+)
+_INVITATION_PLACE = (
+    select(col(ConsentInvitation.request_id), col(ObservationRequest.conference_id))
+    .join(ObservationRequest, col(ObservationRequest.id) == col(ConsentInvitation.request_id))
+    .where(col(ConsentInvitation.id) == bindparam("invitation_id"))
+)
+_INVITATION = (
+    select(ConsentInvitation)
+    .where(col(ConsentInvitation.id) == bindparam("invitation_id"))
+    .with_for_update(key_share=True)
+    .execution_options(populate_existing=True)
+)
+
+
 async def lock_conference(session: AsyncSession, conference_id: int) -> LockedConference:
     """Lock a conference, then all its requests in id order; NotFound for an unknown id."""
-    conference = await session.scalar(
-        select(Conference)
-        .where(col(Conference.id) == conference_id)
-        # FOR NO KEY UPDATE: rows that refer to the conference can still be added meanwhile.
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
+    conference = await session.scalar(_CONFERENCE, {"conference_id": conference_id})
     if conference is None:
         raise NotFound("There is no such conference.")
-    requests = await session.scalars(
-        select(ObservationRequest)
-        .where(col(ObservationRequest.conference_id) == conference_id)
-        .order_by(col(ObservationRequest.id))
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
+    requests = await session.scalars(_CONFERENCE_REQUESTS, {"conference_id": conference_id})
     return LockedConference(conference=conference, requests=tuple(requests))
 
 
@@ -116,30 +134,33 @@ async def lock_request(session: AsyncSession, request_id: int) -> LockedRequest:
 
 async def lock_invitation(session: AsyncSession, invitation_id: int) -> LockedInvitation:
     """Lock an invitation's conference and requests, then read the invitation as it is now."""
-    # An invitation never changes request, nor a request conference, so reading both before
-    # locking is safe: one statement rather than one for each.
-    found = (
-        await session.execute(
-            select(col(ConsentInvitation.request_id), col(ObservationRequest.conference_id))
-            .join(ObservationRequest,
-                  col(ObservationRequest.id) == col(ConsentInvitation.request_id))
-            .where(col(ConsentInvitation.id) == invitation_id)
-        )
-    ).first()  # fmt: skip
-    if found is None:
+    # An invitation never changes request, nor a request conference, so learning both before
+    # locking is safe: from what this session read already (a family member's answer has just
+    # read their invitation to check the link), else in one statement.
+    place = (
+        _place_already_read(session, invitation_id)
+        or (await session.execute(_INVITATION_PLACE, {"invitation_id": invitation_id})).first()
+    )
+    if place is None:
         raise NotFound("There is no such invitation.")
-    request_id, conference_id = found
+    request_id, conference_id = place
     locked = await lock_conference(session, conference_id)
     request = locked.request(request_id)
-    invitation = await session.scalar(
-        select(ConsentInvitation)
-        .where(col(ConsentInvitation.id) == invitation_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
+    invitation = await session.scalar(_INVITATION, {"invitation_id": invitation_id})
     if invitation is None:
         raise NotFound("There is no such invitation.")
     return LockedInvitation(locked=locked, request=request, invitation=invitation)
+
+
+def _place_already_read(session: AsyncSession, invitation_id: int) -> tuple[int, int] | None:
+    """The request and conference of an invitation this session holds with its request."""
+    invitation = session.identity_map.get(identity_key(ConsentInvitation, invitation_id))
+    if not isinstance(invitation, ConsentInvitation):
+        return None
+    request = session.identity_map.get(identity_key(ObservationRequest, invitation.request_id))
+    if not isinstance(request, ObservationRequest):
+        return None
+    return invitation.request_id, request.conference_id
 
 
 @dataclass(frozen=True)

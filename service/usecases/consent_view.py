@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -63,6 +63,17 @@ class ConsentView:
         return now >= self.conference.starts_at
 
 
+# Built once: every visit and every answer runs it, and building costs more than running.
+_INVITATION_WITH_ALL_IT_NAMES = (
+    select(ConsentInvitation, FamilyMember, ObservationRequest, Conference, StaffUser)
+    .join(FamilyMember, col(FamilyMember.id) == col(ConsentInvitation.family_member_id))
+    .join(ObservationRequest, col(ObservationRequest.id) == col(ConsentInvitation.request_id))
+    .join(Conference, col(Conference.id) == col(ObservationRequest.conference_id))
+    .join(StaffUser, col(StaffUser.id) == col(ObservationRequest.trainee_id))
+    .where(col(ConsentInvitation.id) == bindparam("id"))
+)
+
+
 async def load_consent_view(
     session: AsyncSession,
     *,
@@ -72,15 +83,7 @@ async def load_consent_view(
     language: Language | None = None,
 ) -> ConsentView:
     """The invitation a link names, or NotFound when it does not exist or the link was replaced."""
-    result = await session.execute(
-        select(ConsentInvitation, FamilyMember, ObservationRequest, Conference, StaffUser)
-        .join(FamilyMember, col(FamilyMember.id) == col(ConsentInvitation.family_member_id))
-        .join(ObservationRequest, col(ObservationRequest.id) == col(ConsentInvitation.request_id))
-        .join(Conference, col(Conference.id) == col(ObservationRequest.conference_id))
-        .join(StaffUser, col(StaffUser.id) == col(ObservationRequest.trainee_id))
-        .where(col(ConsentInvitation.id) == invitation_id)
-    )
-    row = result.first()
+    row = (await session.execute(_INVITATION_WITH_ALL_IT_NAMES, {"id": invitation_id})).first()
     if row is None or row[0].nonce != nonce:
         raise NotFound("This link does not work.")
     invitation, member, request, conference, observer = row

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -16,21 +16,23 @@ from service.store.tables import ConsentInvitation, ObservationRequest
 from service.usecases.steps.moves import change_conference, move_request
 from service.usecases.steps.outcomes import announce_outcome
 
+# Built once: every answer runs it.
+_LIVE_INVITATIONS = (
+    select(ConsentInvitation)
+    .where(
+        col(ConsentInvitation.request_id) == bindparam("request_id"),
+        col(ConsentInvitation.ended_at).is_(None),
+    )
+    .order_by(col(ConsentInvitation.id))
+    .execution_options(populate_existing=True)
+)
+
 
 async def live_invitations(
     session: AsyncSession, *, request_id: int | None
 ) -> list[ConsentInvitation]:
     """The invitations of the people still asked about a request, oldest first."""
-    rows = await session.scalars(
-        select(ConsentInvitation)
-        .where(
-            col(ConsentInvitation.request_id) == request_id,
-            col(ConsentInvitation.ended_at).is_(None),
-        )
-        .order_by(col(ConsentInvitation.id))
-        .execution_options(populate_existing=True)
-    )
-    return list(rows)
+    return list(await session.scalars(_LIVE_INVITATIONS, {"request_id": request_id}))
 
 
 async def end_request(

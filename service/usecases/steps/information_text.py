@@ -9,6 +9,7 @@ while the page was open (the meeting moved, say) is caught.
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader
@@ -59,6 +60,24 @@ def _environment(language: Language) -> Environment:
     return page_environment(FileSystemLoader(TEMPLATE_DIR), language)
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """Every value the information is composed from: equal facts give the same text."""
+
+    language: Language
+    wording: Wording
+    observer_name: str
+    observer_role: str
+    observer_organisation: str
+    purpose: str
+    starts_at: datetime
+    venue: str
+    answer_by: datetime
+    qa_service_name: str
+    qa_service_phone: str
+    qa_service_email: str
+
+
 def compose_information_text(
     settings: Settings,
     *,
@@ -70,25 +89,48 @@ def compose_information_text(
 ) -> InformationText:
     """The information for one person's wording in one language, as it stands now, and its
     fingerprint."""
-    html = (
-        _environment(language)
-        .get_template(_TEMPLATES[wording])
-        .render(
+    return _composed(
+        _Facts(
+            language=language,
+            wording=wording,
             observer_name=observer.name,
             observer_role=request.role,
             observer_organisation=request.organisation,
             purpose=request.purpose,
-            conference_when=moment_in(language, conference.starts_at, on=True),
+            starts_at=conference.starts_at,
             venue=conference.venue,
-            answer_by=moment_in(language, answers_needed_by(settings, conference)),
+            answer_by=answers_needed_by(settings, conference),
             qa_service_name=settings.qa_service_name,
             qa_service_phone=settings.qa_service_phone,
             qa_service_email=settings.qa_mailbox,
         )
     )
+
+
+# The text is a pure function of its facts, so a person who opens their link and then answers
+# has it composed once, not once for the page, again for the answer and again for each visit.
+# A change to any fact (the meeting moved, say) is a new key, so the text is never stale.
+@lru_cache(maxsize=1024)
+def _composed(facts: _Facts) -> InformationText:
+    html = (
+        _environment(facts.language)
+        .get_template(_TEMPLATES[facts.wording])
+        .render(
+            observer_name=facts.observer_name,
+            observer_role=facts.observer_role,
+            observer_organisation=facts.observer_organisation,
+            purpose=facts.purpose,
+            conference_when=moment_in(facts.language, facts.starts_at, on=True),
+            venue=facts.venue,
+            answer_by=moment_in(facts.language, facts.answer_by),
+            qa_service_name=facts.qa_service_name,
+            qa_service_phone=facts.qa_service_phone,
+            qa_service_email=facts.qa_service_email,
+        )
+    )
     return InformationText(
         html=html,
-        version=TEXT_VERSIONS_BY_LANGUAGE[(wording, language)],
+        version=TEXT_VERSIONS_BY_LANGUAGE[(facts.wording, facts.language)],
         sha256=hashlib.sha256(html.encode("utf-8")).hexdigest(),
-        language=language.value,
+        language=facts.language.value,
     )

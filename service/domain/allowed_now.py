@@ -16,6 +16,7 @@ from service.domain.errors import (
     IllegalTransition,
     InvalidInput,
 )
+from service.domain.observers import check_acknowledged, check_promise_current
 from service.domain.states import Actor, RequestEvent, RequestStatus
 from service.domain.times import london_day
 from service.domain.transitions import next_status
@@ -60,6 +61,9 @@ class RequestNow:
     status: RequestStatus
     conference_start: datetime
     now: datetime
+    # The confidentiality statement version the observer promised under, or None when they did
+    # not promise or the page does not know: then approval is not offered.
+    promised_version: str | None = None
 
 
 def _passes(check: Callable[[], object]) -> bool:
@@ -73,6 +77,17 @@ def _passes(check: Callable[[], object]) -> bool:
 def may_decide(facts: RequestNow) -> bool:
     """QA may approve or decline a request nobody has decided yet."""
     return _passes(lambda: next_status(facts.status, RequestEvent.APPROVE, Actor.QA))
+
+
+def may_approve(facts: RequestNow) -> bool:
+    """QA may approve an undecided request whose observer promised confidentiality under the
+    statement in force now; an older promise waits for the trainee to confirm the current one."""
+    promised = facts.promised_version
+    return (
+        may_decide(facts)
+        and _passes(lambda: check_acknowledged(acknowledged=promised is not None))
+        and _passes(lambda: check_promise_current(promised_version=promised or ""))
+    )
 
 
 def may_withdraw(facts: RequestNow, actor: Actor) -> bool:
@@ -112,6 +127,8 @@ def chair_check_due(facts: RequestNow) -> bool:
 class AllowedNow:
     """Which actions a page offers an actor for one request."""
 
+    # Approving needs the observer's current promise as well; declining does not.
+    approve: bool
     decide: bool
     withdraw: bool
     record_answer: bool
@@ -120,7 +137,7 @@ class AllowedNow:
     def names(self) -> list[str]:
         """The actions by the names the API gives them, in the order a request meets them."""
         offered = {
-            "approve": self.decide,
+            "approve": self.approve,
             "decline": self.decide,
             "record_answer": self.record_answer,
             "withdraw": self.withdraw,
@@ -133,6 +150,7 @@ def allowed_now(facts: RequestNow, actor: Actor, *, someone_is_asked: bool) -> A
     """Everything this actor may do to the request now, for a page to offer."""
     qa = actor is Actor.QA
     return AllowedNow(
+        approve=qa and may_approve(facts),
         decide=qa and may_decide(facts),
         withdraw=may_withdraw(facts, actor),
         record_answer=qa and someone_is_asked and may_take_answers(facts),

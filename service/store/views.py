@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from notifications.outbox import DeliveryStatus, OutboxMessage
+from service.domain.allowed_now import RequestNow
 from service.domain.staff import AccountKind
 from service.domain.states import OPEN_STATUSES, RequestStatus
 from service.store.tables import (
@@ -30,6 +31,18 @@ class RequestRow:
     request: ObservationRequest
     conference: Conference
     trainee: StaffUser
+
+    def facts_at(self, now: datetime) -> RequestNow:
+        """What decides, at `now`, what may be done to the request."""
+        request = self.request
+        return RequestNow(
+            RequestStatus(request.status),
+            self.conference.starts_at,
+            now,
+            promised_version=request.confidentiality_statement_version
+            if request.confidentiality_acknowledged
+            else None,
+        )
 
 
 async def conferences_open_to_trainees(

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from service.domain.allowed_now import RequestNow, allowed_now
+from service.domain.allowed_now import allowed_now
 from service.domain.staff import StaffMember
 from service.domain.states import Actor, RequestStatus
 from service.domain.transitions import describe_status
@@ -44,7 +44,7 @@ def conference_for_qa(conference: Conference) -> ConferenceOut:
 
 
 def _allowed_actions(row: RequestRow, viewer: StaffMember, now: datetime) -> list[str]:
-    facts = RequestNow(RequestStatus(row.request.status), row.conference.starts_at, now)
+    facts = row.facts_at(now)
     # Answers given in person are recorded on QA's pages only, so the API never offers that.
     return allowed_now(facts, Actor(viewer.role.value), someone_is_asked=False).names()
 

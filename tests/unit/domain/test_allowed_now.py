@@ -5,12 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from service.domain.allowed_now import (
+    AllowedNow,
     RequestNow,
     allowed_now,
     may_record_chair_check,
     may_take_answers,
     may_withdraw,
 )
+from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT_VERSION
 from service.domain.states import OPEN_STATUSES, Actor, RequestStatus
 
 # 10:00 in London on the Sunday the clocks go back (GMT again from 02:00).
@@ -18,7 +20,12 @@ START = datetime(2026, 10, 25, 10, tzinfo=UTC)
 
 
 def facts(status: RequestStatus, now: datetime) -> RequestNow:
-    return RequestNow(status=status, conference_start=START, now=now)
+    return RequestNow(
+        status=status,
+        conference_start=START,
+        now=now,
+        promised_version=CONFIDENTIALITY_STATEMENT_VERSION,
+    )
 
 
 @pytest.mark.parametrize("status", sorted(OPEN_STATUSES))
@@ -81,3 +88,21 @@ def test_a_trainee_is_offered_nothing_but_withdraw() -> None:
     )
     assert offered.withdraw
     assert not (offered.decide or offered.record_answer or offered.chair_check)
+
+
+def test_approve_is_offered_only_for_a_promise_under_the_current_statement() -> None:
+    early = START - timedelta(days=3)
+
+    def offered(promised: str | None) -> AllowedNow:
+        now = RequestNow(RequestStatus.SUBMITTED, START, early, promised_version=promised)
+        return allowed_now(now, Actor.QA, someone_is_asked=False)
+
+    current = offered(CONFIDENTIALITY_STATEMENT_VERSION)
+    assert (current.approve, current.decide) == (True, True)
+    assert current.names()[:2] == ["approve", "decline"]
+    for older_or_none in ("0", None):
+        waiting = offered(older_or_none)
+        # Declining needs no promise: only approving waits for the trainee to confirm.
+        assert (waiting.approve, waiting.decide) == (False, True)
+        assert "approve" not in waiting.names()
+        assert "decline" in waiting.names()

@@ -7,8 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.outbox import DeliveryStatus, letter_recipient
 from service.domain.allowed_now import AllowedNow, RequestNow, allowed_now, chair_check_due
-from service.domain.consent import who_is_asked
+from service.domain.consent import Answer, who_is_asked
 from service.domain.errors import NotFound
+from service.domain.standing import FamilyCounts, Standing, standing
 from service.domain.states import FINISHED_STATUSES, Actor, RequestStatus
 from service.pdf import pdf_available
 from service.record.load import record_for_row
@@ -108,6 +109,7 @@ class FamilyLine:
     reason: str
     delivery: str | None = None
     undelivered: bool = False
+    given: Answer | None = None  # the answer itself, where `answer` is its words
 
 
 def _delivery_words(member: FamilyMember, emails: list[EmailState]) -> tuple[str | None, bool]:
@@ -119,6 +121,16 @@ def _delivery_words(member: FamilyMember, emails: list[EmailState]) -> tuple[str
         return None, False
     words = delivery(email, person=member.name)
     return words.sentence, email.status == DeliveryStatus.PERMANENT_FAILURE.value
+
+
+def family_counts(invited: list[FamilyLine]) -> FamilyCounts:
+    """How the people asked have answered, for the summary at the top of the page."""
+    return FamilyCounts(
+        asked=len(invited),
+        said_yes=sum(line.given is Answer.YES for line in invited),
+        said_no=sum(line.given is Answer.NO for line in invited),
+        undelivered=sum(line.undelivered for line in invited),
+    )
 
 
 def family_lines(
@@ -153,6 +165,9 @@ def family_lines(
                 reason=decision.reason if decision else "",
                 delivery=sentence,
                 undelivered=undelivered,
+                given=Answer(invitation.current_answer)
+                if invitation and invitation.current_answer
+                else None,
             )
         )
     return lines
@@ -189,6 +204,7 @@ class RequestPage:
     family: list[FamilyLine]
     invited: list[FamilyLine]
     allowed: AllowedNow
+    standing: Standing
     timeline: list[TimelineItem]
     entry_ids: set[int | None]
     pdf_copies: bool
@@ -215,18 +231,17 @@ async def request_view(
     )
     record = await record_for_row(session, settings=settings, row=row, family=family)
     lines = family_lines(settings, family, record.emails)
+    invited = [line for line in lines if line.invitation_id is not None]
+    allowed = allowed_now(row.facts_at(now), Actor.QA, someone_is_asked=bool(invited))
     return RequestPage(
         page_title=f"Request to observe conference {row.conference.reference}",
         row=row,
         tag=status_tag(row.request.status),
         deadline=answers_needed_by(settings, row.conference),
         family=lines,
-        invited=[line for line in lines if line.invitation_id is not None],
-        allowed=allowed_now(
-            RequestNow(RequestStatus(row.request.status), row.conference.starts_at, now),
-            Actor.QA,
-            someone_is_asked=any(line.invitation_id is not None for line in lines),
-        ),
+        invited=invited,
+        allowed=allowed,
+        standing=standing(RequestStatus(row.request.status), allowed, family_counts(invited)),
         timeline=build_timeline(record, now=now),
         entry_ids={entry.id for entry in record.entries},
         pdf_copies=pdf_available(),

@@ -3,9 +3,9 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from service.domain.allowed_now import RequestNow, may_withdraw
+from service.domain.allowed_now import may_withdraw
 from service.domain.errors import NotFound
-from service.domain.states import Actor, RequestStatus
+from service.domain.states import Actor
 from service.store.views import request_row
 from service.web.deps import NowDep, PageQaDep, ReadSessionDep
 from service.web.http.fields import IdPath
@@ -22,7 +22,7 @@ async def confirm_withdraw(
     row = await request_row(session, request_id=request_id)
     if row is None:
         raise NotFound("There is no such request.")
-    facts = RequestNow(RequestStatus(row.request.status), row.conference.starts_at, now)
+    facts = row.facts_at(now)
     if not may_withdraw(facts, Actor.QA):
         return RedirectResponse(f"/qa/requests/{request_id}", status_code=303)
     return render_page(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from service.domain.allowed_now import RequestNow, may_withdraw
+from service.domain.allowed_now import may_withdraw
 from service.domain.asking import AskingNow, NotOpen, asking_now
 from service.domain.confidentiality import CONFIDENTIALITY_STATEMENT
 from service.domain.errors import AcknowledgementMissing, DomainError, NotFound
@@ -244,7 +244,7 @@ async def request_page(
         row=row,
         request_status=status,
         status_words=status_label(status),
-        can_withdraw=may_withdraw(RequestNow(status, row.conference.starts_at, now), Actor.TRAINEE),
+        can_withdraw=may_withdraw(row.facts_at(now), Actor.TRAINEE),
         promise_again=asked_to_promise_again(
             status=status, promised_version=row.request.confidentiality_statement_version
         ),

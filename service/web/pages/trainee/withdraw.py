@@ -3,8 +3,8 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from service.domain.allowed_now import RequestNow, may_withdraw
-from service.domain.states import Actor, RequestStatus
+from service.domain.allowed_now import may_withdraw
+from service.domain.states import Actor
 from service.usecases.steps.visible_requests import load_visible_request
 from service.web.deps import NowDep, PageTraineeDep, ReadSessionDep
 from service.web.http.fields import IdPath
@@ -23,7 +23,7 @@ async def confirm_withdraw(
 ) -> Response:
     """Say what withdrawing does; back to the request if it can no longer be withdrawn."""
     row = await load_visible_request(session, viewer=user, request_id=request_id)
-    facts = RequestNow(RequestStatus(row.request.status), row.conference.starts_at, now)
+    facts = row.facts_at(now)
     if not may_withdraw(facts, Actor.TRAINEE):
         return RedirectResponse(f"/trainee/requests/{request_id}", status_code=303)
     return render_page(

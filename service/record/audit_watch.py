@@ -45,6 +45,19 @@ class ChainState:
         must not say they are unaltered."""
         return sorted(i for i in entry_ids if i is not None and not self.reached(i))
 
+    def held_words(self, now: datetime) -> str:
+        """What a holding check vouches for, and no more: "The audit record was checked at
+        10:41am: its 7 entries up to then are unaltered." Entries written since are not in it."""
+        count = self.check.entries_checked if self.check else 0
+        if not count:
+            return (
+                f"The audit record was checked {self.checked_when(now)}: it held no entries then."
+            )
+        entries = (
+            "its one entry up to then is" if count == 1 else f"its {count} entries up to then are"
+        )
+        return f"The audit record was checked {self.checked_when(now)}: {entries} unaltered."
+
     def checked_when(self, now: datetime) -> str:
         """When the last check finished, in London: "at 10:41am" today, else with its day."""
         if self.checked_at is None:

@@ -92,6 +92,11 @@ class RecordExport:
     # fingerprint in their answers stand alone.
     text_reader_saw: str | None = None
 
+    @property
+    def entry_ids(self) -> list[int]:
+        """The audit entries this copy shows, which the chain check must reach to vouch for."""
+        return [entry.id for entry in self.record.entries if entry.id is not None]
+
 
 def _person(
     record: RequestRecord,

@@ -63,7 +63,9 @@ async def test_the_full_record_is_one_printable_file_that_needs_no_network(
         MOTHER_SAYS,
         FATHER_SAYS,
         "Not going ahead: someone asked said no.",
-        "The audit record holds",
+        # It vouches for the entries the check reached, as the request page does.
+        "The audit record was checked at 10:00am: its",
+        "entries up to then are unaltered.",
         "Jonathan Quixley (Father) said no",
         "Taylor Trainee",
         "Sam Supervisor",

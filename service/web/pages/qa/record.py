@@ -9,7 +9,11 @@ from markupsafe import Markup
 from service.languages import parse_language
 from service.pdf import pdf_available
 from service.record.audit_watch import AuditChainWatch, ChainState
-from service.record.export import export_family_member_record, export_full_record
+from service.record.export import (
+    RecordExport,
+    export_family_member_record,
+    export_full_record,
+)
 from service.web.deps import NowDep, PageQaDep, SettingsDep, WriteSessionDep
 from service.web.http.app_state import database_of
 from service.web.http.fields import IdPath
@@ -27,12 +31,10 @@ def audit_chain_watch(request: Request) -> AuditChainWatch:
     return watch
 
 
-async def get_audit_chain_state(request: Request, _user: PageQaDep) -> ChainState:
-    """The audit chain's last known state, for QA only."""
-    return await audit_chain_watch(request).state()
-
-
-AuditChainDep = Annotated[ChainState, Depends(get_audit_chain_state)]
+async def chain_for(request: Request, export: RecordExport) -> ChainState:
+    """The chain's state for a copy: the check is first carried on over any entries the copy
+    shows that it has not reached (the copy's own "record downloaded" entry, at least)."""
+    return await audit_chain_watch(request).state(up_to=max(export.entry_ids, default=None))
 
 
 async def wants_pdf(format: Literal["html", "pdf"] = "html") -> bool:
@@ -57,7 +59,6 @@ async def full_record(
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
-    chain: AuditChainDep,
     as_pdf: PdfDep,
 ) -> Response:
     """The whole record of a request, as a file to print or keep."""
@@ -70,7 +71,7 @@ async def full_record(
         filename=f"record-of-request-{request_id}",
         as_pdf=as_pdf,
         export=export,
-        chain=chain,
+        chain=await chain_for(request, export),
     )
 
 
@@ -83,7 +84,6 @@ async def family_member_record(
     session: WriteSessionDep,
     settings: SettingsDep,
     now: NowDep,
-    chain: AuditChainDep,
     as_pdf: PdfDep,
     lang: Literal["en", "cy"] | None = None,
 ) -> Response:
@@ -105,7 +105,7 @@ async def family_member_record(
         as_pdf=as_pdf,
         language=export.language,
         export=export,
-        chain=chain,
+        chain=await chain_for(request, export),
         # Composed by the record's read model from a template that escapes what it is given.
         text_shown=Markup(export.text_reader_saw) if export.text_reader_saw else None,  # noqa: S704
     )

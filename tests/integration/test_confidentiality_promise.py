@@ -19,6 +19,7 @@ from tests.support.web import api_token, csrf_from, form_post, sign_in
 
 EARLIER = "0"
 PROMISE_AGAIN = "Agree to the confidentiality statement again"
+APPROVE_BUTTON = "Approve and ask the family"
 
 
 async def _request_under_an_earlier_statement(
@@ -70,6 +71,12 @@ async def test_a_promise_to_an_earlier_statement_stops_approval_until_the_traine
     qa_page = f"/qa/requests/{request_id}"
     await sign_in(second_client, world.qa_email)
 
+    # The page does not offer what would be refused: it says why, and Decline stays.
+    before = (await second_client.get(qa_page)).text
+    assert APPROVE_BUTTON not in before
+    assert f"promised confidentiality under version {EARLIER} of the statement" in before
+    assert "wait until the trainee confirms the confidentiality statement" in before
+    assert "Decline request" in before
     refused = await form_post(second_client, qa_page, f"{qa_page}/approve", {})
 
     assert refused.status_code == 422
@@ -111,6 +118,7 @@ async def test_a_promise_to_an_earlier_statement_stops_approval_until_the_traine
     assert again.status_code == 303
     assert len(await _promises(database, request_id)) == 1
 
+    assert APPROVE_BUTTON in (await second_client.get(qa_page)).text
     approved = await form_post(second_client, qa_page, f"{qa_page}/approve", {})
     assert approved.status_code == 303
     assert (await _request(database, request_id)).status == "seeking_consent"
@@ -128,6 +136,11 @@ async def test_the_api_refuses_to_approve_under_an_earlier_statement(
     world = await build_world(database)
     request_id = await _request_under_an_earlier_statement(client, database, world)
     qa = await api_token(client, world.qa_email)
+    shown = await client.get(
+        f"/api/v1/observation-requests/{request_id}", headers={"Authorization": f"Bearer {qa}"}
+    )
+    assert "approve" not in shown.json()["allowed_actions"]
+    assert "decline" in shown.json()["allowed_actions"]
     refused = await client.post(
         f"/api/v1/observation-requests/{request_id}/approve",
         headers={"Authorization": f"Bearer {qa}"},

@@ -73,6 +73,10 @@ async def append_audit(
     """Add one entry to the chain inside the caller's transaction (never commits)."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(_APPEND_LOCK, {"key": _APPEND_LOCK_KEY})
+    # Whatever the transaction has written so far goes first, an earlier entry of the chain
+    # among it, so the entry before this one is read as it now stands. This entry itself is
+    # written with the transaction's next statement or its commit.
+    await session.flush()
     last_hash = await session.scalar(_LAST_HASH)
     entry = AuditEntry(
         occurred_at=now.astimezone(UTC),
@@ -89,7 +93,6 @@ async def append_audit(
     )
     entry.entry_hash = compute_entry_hash(entry, audit_key_of(session))
     session.add(entry)
-    await session.flush()
     return entry
 
 

@@ -4,11 +4,16 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 
 from service.domain.errors import ClosedBecause, ConsentClosed, IllegalTransition, NoOneToAsk
 from service.domain.states import RequestEvent, RequestStatus
 from service.domain.times import format_moment, london_day, london_time
-from service.domain.working_days import BankHolidayRegion, subtract_working_days
+from service.domain.working_days import (
+    BankHolidayRegion,
+    add_working_days,
+    subtract_working_days,
+)
 
 DEADLINE_HOUR = 17
 SUGGESTED_UNDERSTANDING_AGE = 12
@@ -71,12 +76,24 @@ class AskDecision:
     ask_in_person: bool
 
 
+# Asked for every page, answer and list line about a conference; the same start always gives
+# the same deadline, and counting working days back is the costly part.
+@lru_cache(maxsize=4096)
 def consent_deadline(
     *, conference_start: datetime, deadline_working_days: int, region: BankHolidayRegion
 ) -> datetime:
     """17:00 London, `deadline_working_days` working days before the conference (UTC)."""
     day = subtract_working_days(london_day(conference_start), deadline_working_days, region=region)
     return min(london_time(day, DEADLINE_HOUR), conference_start)
+
+
+def latest_start_with_answers_due_on(
+    day: date, *, deadline_working_days: int, region: BankHolidayRegion
+) -> date:
+    """The last day a conference can start and have its family's answers due on `day`: the
+    answers are due that many working days before the start, so it starts no later than that
+    many working days after. Lets a query read only the conferences whose answers may be due."""
+    return add_working_days(day, deadline_working_days, region=region)
 
 
 def _decide(member: FamilyMemberFacts) -> tuple[bool, str]:

@@ -208,7 +208,6 @@ async def _record(
     )
     invitation.current_answer = answer.value
     invitation.answered_at = now
-    await session.flush()
     await append_audit(
         session,
         now=now,

@@ -118,6 +118,9 @@ def create_app(
     install_error_handlers(app, render_error_page=render_error_page)
     app.mount("/static", FingerprintedStaticFiles(shipped_static_names()), name="static")
     app.include_router(health.router)
+    # The family's pages first: routes are matched in order, and theirs are the busiest.
+    app.include_router(family_consent.router)
+    app.include_router(family_short_link.router)
     app.include_router(api_auth.router)
     app.include_router(api_conferences.router)
     app.include_router(api_conference_exchange.router)
@@ -134,8 +137,6 @@ def create_app(
     app.include_router(trainee_withdraw.router)
     app.include_router(trainee_confidentiality.router)
     app.include_router(qa_pages.router)
-    app.include_router(family_consent.router)
-    app.include_router(family_short_link.router)
     app.include_router(public_notices.router)
     app.include_router(admin_sessions.router)
     app.include_router(admin_accounts.router)

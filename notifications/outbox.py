@@ -160,19 +160,20 @@ async def enqueue_text(
     return await _add_due_now(session, message)
 
 
-_PERSON = "person-"
+# A letter's row names its person instead of an address: "person-<their id>".
+PERSON_PREFIX = "person-"
 
 
 def letter_recipient(person_id: int) -> str:
     """What a letter's row keeps in place of an address: whom it is for. Two people at one
     address each get their own letter, and a returned one is traced to the right person."""
-    return f"{_PERSON}{person_id}"
+    return f"{PERSON_PREFIX}{person_id}"
 
 
 def letter_person_id(to_address: str) -> int | None:
     """Whom a letter's row is for, or None when it names nobody."""
-    number = to_address.removeprefix(_PERSON)
-    found = to_address.startswith(_PERSON) and number.isdigit() and len(number) < 12
+    number = to_address.removeprefix(PERSON_PREFIX)
+    found = to_address.startswith(PERSON_PREFIX) and number.isdigit() and len(number) < 12
     return int(number) if found else None
 
 

@@ -4,16 +4,20 @@ empties as the work is done. A list asked for by its status is the list alone.
 The clock is NOW, Monday 23 November 2026 at 10:00 UTC.
 """
 
+import re
 from datetime import timedelta
 
 import httpx
+from sqlalchemy import select, update
+from sqlmodel import col
 
-from notifications.outbox import OutboxMessage
+from notifications.outbox import DeliveryStatus, OutboxMessage
 from service.domain.times import london_day
 from service.settings import Settings
 from service.store.database import Database
-from service.store.tables import ObservationRequest
+from service.store.tables import ConsentInvitation, ObservationRequest
 from service.usecases.steps.deadlines import answers_needed_for_start
+from tests.support.consent import approved_request
 from tests.support.factories import NOW, make_conference, make_family_member, make_request
 from tests.support.scenario import build_world
 from tests.support.web import form_post, sign_in
@@ -135,3 +139,87 @@ async def test_the_work_list_empties_as_the_work_is_done(
         assert decided is not None and decided.status == "declined"
     work = _work((await client.get("/qa")).text)
     assert "Nothing needs doing now." in work and "Approve or decline" not in work
+
+
+def _nav_count(page: str) -> str | None:
+    """What the navigation's Requests item says needs doing, if anything."""
+    navigation = page.split('aria-label="Main menu"')[1].split("</nav>")[0]
+    found = re.search(
+        r"Requests \((\d+)<span class=\"govuk-visually-hidden\"> need doing now", navigation
+    )
+    return found.group(1) if found else None
+
+
+async def test_every_qa_page_counts_what_needs_doing_in_the_navigation(
+    client: httpx.AsyncClient, second_client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    async with database.write_session() as session:
+        first = await make_request(
+            session, trainee_id=world.trainee_id, conference_id=world.conference_id
+        )
+        no_family = await make_conference(session, reference="CP-NO-FAMILY")
+        await make_request(session, trainee_id=world.trainee_id, conference_id=no_family.id)
+        await session.commit()  # fmt: skip
+    await sign_in(client, world.qa_email)
+    home = (await client.get("/qa")).text
+    # Two to decide and one family list to finish: the work list's own count.
+    assert "Needs doing now (3)" in home
+    for page in ("/qa", "/qa?status=finished", "/qa/conferences", f"/qa/requests/{first.id}",
+                 f"/qa/conferences/{no_family.id}", "/qa/statistics"):  # fmt: skip
+        shown = await client.get(page)
+        assert shown.status_code == 200, page
+        assert _nav_count(shown.text) == "3", page
+
+    declined = await form_post(client, f"/qa/requests/{first.id}",
+                               f"/qa/requests/{first.id}/decline",
+                               {"reason": "The family has had a hard week."})  # fmt: skip
+    assert declined.status_code == 303
+    assert _nav_count((await client.get(declined.headers["location"])).text) == "2"
+
+    # Nobody else's navigation counts QA's work.
+    await sign_in(second_client, world.trainee_email)
+    assert _nav_count((await second_client.get("/trainee")).text) is None
+
+
+async def test_nothing_to_do_shows_no_count(client: httpx.AsyncClient, database: Database) -> None:
+    world = await build_world(database)
+    await sign_in(client, world.qa_email)
+    page = (await client.get("/qa/conferences")).text
+    assert _nav_count(page) is None
+    assert ">Requests<" in page.split('aria-label="Main menu"')[1]
+
+
+async def test_asking_in_person_leaves_the_work_list_once_their_answer_is_recorded(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_world(database)
+    request_id = await approved_request(client, world)
+    mother_email, mother_id = world.family_emails[0], world.family_ids[0]
+    async with database.write_session() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.to_address) == mother_email)
+            .values(status=DeliveryStatus.PERMANENT_FAILURE.value)
+        )
+        invitation = (
+            await session.scalars(
+                select(ConsentInvitation).where(
+                    col(ConsentInvitation.family_member_id) == mother_id
+                )
+            )
+        ).one()
+        await session.commit()
+    await sign_in(client, world.qa_email)
+    ask = f'href="/qa/requests/{request_id}"'
+    assert "Ask in person" in _work((await client.get("/qa")).text)
+
+    recorded = await form_post(
+        client,
+        f"/qa/requests/{request_id}",
+        f"/qa/requests/{request_id}/answers",
+        {"invitation_id": str(invitation.id), "answer": "yes", "channel": "in_person"},
+    )
+    assert recorded.status_code == 303, recorded.text
+    work = _work((await client.get("/qa")).text)
+    assert "Ask in person" not in work and ask not in work

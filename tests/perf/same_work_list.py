@@ -4,8 +4,9 @@ Exactly what the service's list does, with none of its layers: the sign-in cooki
 read with its member of staff in one statement (and marked as used at most once a minute), the
 page of requests by keyset, which of them have a family email that could not be delivered, and
 the outcome webhooks that failed for good, each one hand-written statement through the same
-driver; then the service's own template (`pages/qa/requests.html` in its layout) with the same
-rows and words.
+driver; the navigation's count of what needs doing now, in one statement for the kinds the
+store decides and one for the requests under way near enough to be due; then the service's own
+template (`pages/qa/requests.html` in its layout) with the same rows and words.
 """
 
 from collections.abc import Sequence
@@ -17,7 +18,9 @@ from typing import Any, cast
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy import bindparam, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from service.auth import token_hash
 from service.domain.allowed_now import RequestNow, chair_check_due
@@ -30,12 +33,16 @@ from service.domain.staff_sessions import (
     is_usable,
     should_touch,
 )
-from service.domain.states import RequestStatus
+from service.domain.states import OPEN_STATUSES, RequestStatus
+from service.domain.work_list import GoingAhead, due_from
 from service.settings import Settings
 from service.store.database import Database
 from service.store.outcomes import FailedWebhook
 from service.store.types import UtcDateTime
-from service.usecases.steps.deadlines import answers_needed_for_start
+from service.usecases.steps.deadlines import (
+    answers_needed_for_start,
+    starting_before_for_work_due,
+)
 from service.web.http.staff_sessions import SignedIn, idle_timing
 from service.web.pages.qa.common import status_tag
 from service.web.pages.qa.request_views import FILTERS, RequestListRow
@@ -67,12 +74,12 @@ _OTHER_STATUSES = (
 )
 _UNDELIVERED = text(
     "SELECT DISTINCT o.request_id FROM outbox_message o WHERE o.request_id IN :ids"
-    " AND o.recipient_role = 'family' AND o.status = 'permanent-failure' AND NOT EXISTS ("
+    " AND o.recipient_role = 'family' AND o.status = 'permanent_failure' AND NOT EXISTS ("
     " SELECT 1 FROM outbox_message l WHERE l.request_id = o.request_id"
     " AND l.to_address = o.to_address AND l.id > o.id AND l.status = 'sent')"
 ).bindparams(bindparam("ids", expanding=True))
 _UNSETTLED = (
-    " FROM outbox_message o WHERE o.channel = 'webhook' AND o.status = 'permanent-failure'"
+    " FROM outbox_message o WHERE o.channel = 'webhook' AND o.status = 'permanent_failure'"
     " AND NOT EXISTS (SELECT 1 FROM outbox_message l WHERE l.channel = 'webhook'"
     " AND l.request_id = o.request_id AND l.id > o.id AND l.status = 'sent')"
 )
@@ -84,6 +91,36 @@ _FAILED_WEBHOOKS = text(
     " WHERE o.id IN (SELECT o.id" + _UNSETTLED + ") ORDER BY o.id DESC LIMIT :limit"
 ).columns(created_at=UtcDateTime)
 _FAILED_COUNT = text("SELECT count(*)" + _UNSETTLED)
+# The navigation's count of what needs doing now: the three kinds the store decides, counted,
+# and the requests under way near enough to have answers or a chair's check due.
+_WORK_COUNTS = text(
+    "SELECT (SELECT count(*) FROM observation_request WHERE status = 'submitted'),"
+    " (SELECT count(DISTINCT r.id) FROM outbox_message o"
+    " JOIN observation_request r ON r.id = o.request_id"
+    " WHERE o.recipient_role = 'family' AND o.status = 'permanent_failure'"
+    " AND r.status IN :open AND NOT EXISTS (SELECT 1 FROM outbox_message l"
+    " WHERE l.request_id = o.request_id AND l.to_address = o.to_address AND l.id > o.id"
+    " AND l.status = 'sent') AND NOT EXISTS (SELECT 1 FROM consent_invitation i"
+    " JOIN family_member m ON m.id = i.family_member_id WHERE i.request_id = o.request_id"
+    " AND (m.email = o.to_address OR m.mobile_number = o.to_address"
+    " OR 'person-' || CAST(m.id AS VARCHAR) = o.to_address)"
+    " AND i.answered_at >= o.created_at)),"
+    " (SELECT count(DISTINCT c.id) FROM conference c"
+    " JOIN observation_request r ON r.conference_id = c.id"
+    " WHERE r.status IN ('submitted', 'seeking_consent') AND c.cancelled_at IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM family_member m WHERE m.conference_id = c.id"
+    " AND m.removed_at IS NULL))"
+).bindparams(bindparam("open", expanding=True))
+_UNDER_WAY = (
+    text(
+        "SELECT r.id, r.status, c.reference, c.starts_at, r.updated_at FROM observation_request r"
+        " JOIN conference c ON c.id = r.conference_id"
+        " WHERE r.status IN ('seeking_consent', 'confirmed') AND c.starts_at < :before"
+        " ORDER BY c.starts_at LIMIT 200"
+    )
+    .columns(starts_at=UtcDateTime, updated_at=UtcDateTime)
+    .bindparams(bindparam("before", type_=UtcDateTime))
+)
 
 
 def add_list_route(
@@ -132,6 +169,7 @@ def add_list_route(
             unsent_count = len(failed)
             if unsent_count == UNSENT_SHOWN:
                 unsent_count = int(await connection.scalar(_FAILED_COUNT) or 0)
+            work_to_do = await _work_to_do(connection, settings, now)
         if should_touch(times, now=now):
             async with database.write_engine.begin() as connection:
                 await connection.execute(_TOUCH, {"now": now, "id": found.id})
@@ -143,7 +181,7 @@ def add_list_route(
             current_path=str(request.url.path) + (f"?{request.url.query}"
                                                    if request.url.query else ""),
             csrf_token=found.csrf_token,
-            nav_items=_navigation(request.url.path),
+            nav_items=_navigation(request.url.path, work_to_do),
             qa_service_name=settings.qa_service_name,
             qa_service_phone=settings.qa_service_phone,
             qa_service_email=settings.qa_mailbox,
@@ -172,11 +210,43 @@ def idle_timing_for(times: SessionTimes, now: datetime, settings: Settings) -> A
     return idle_timing(cast(SignedIn, signed_in), now, settings.session_idle_seconds)
 
 
-def _navigation(path: str) -> list[dict[str, object]]:
+async def _work_to_do(connection: AsyncConnection, settings: Settings, now: datetime) -> int:
+    counted = (
+        await connection.execute(
+            _WORK_COUNTS, {"open": sorted(status.value for status in OPEN_STATUSES)}
+        )
+    ).one()
+    before = starting_before_for_work_due(settings, now)
+    going = [
+        GoingAhead(
+            request_id=row.id,
+            status=RequestStatus(row.status),
+            reference=row.reference,
+            conference_start=row.starts_at,
+            answers_needed_by=answers_needed_for_start(settings, row.starts_at),
+            since=row.updated_at,
+        )
+        for row in await connection.execute(_UNDER_WAY, {"before": before})
+    ]
+    return sum(counted) + len(due_from(going, now=now))  # fmt: skip
+
+
+def _navigation(path: str, work_to_do: int) -> list[dict[str, object]]:
     pages = [("/qa", "Requests"), ("/qa/conferences", "Conferences"),
              ("/qa/statistics", "Statistics")]  # fmt: skip
-    return [{"href": href, "text": words, "active": path == href or path.startswith(f"{href}/")}
-            for href, words in pages]  # fmt: skip
+    items: list[dict[str, object]] = []
+    for href, words in pages:
+        item: dict[str, object] = {
+            "href": href,
+            "text": words,
+            "active": path == href or path.startswith(f"{href}/"),
+        }
+        if href == "/qa" and work_to_do:
+            item["html"] = Markup(
+                '{} ({}<span class="govuk-visually-hidden"> need doing now</span>)'
+            ).format(words, work_to_do)
+        items.append(item)
+    return items  # fmt: skip
 
 
 def _list_rows(

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from service.domain.staff import StaffMember, StaffRole
 from service.languages import Language
@@ -40,13 +41,28 @@ def offers_exit(path: str) -> bool:
     return path.startswith(FAMILY_PATH_PREFIXES) or path in PUBLIC_PAGE_PATHS
 
 
-def _navigation(user: StaffMember | None, path: str) -> list[dict[str, object]]:
+# Where a QA page's dependency leaves how much needs doing now (see pages/qa/work_list.py).
+WORK_TO_DO = "work_to_do"
+
+
+def _navigation(
+    user: StaffMember | None, path: str, work_to_do: int | None
+) -> list[dict[str, object]]:
     if user is None:
         return []
-    return [
-        {"href": href, "text": text, "active": path == href or path.startswith(f"{href}/")}
-        for href, text in _NAVIGATION.get(user.role, [])
-    ]
+    items: list[dict[str, object]] = []
+    for href, text in _NAVIGATION.get(user.role, []):
+        item: dict[str, object] = {
+            "href": href,
+            "text": text,
+            "active": path == href or path.startswith(f"{href}/"),
+        }
+        if href == "/qa" and work_to_do:
+            item["html"] = Markup(
+                '{} ({}<span class="govuk-visually-hidden"> need doing now</span>)'
+            ).format(text, work_to_do)
+        items.append(item)
+    return items
 
 
 def render_page(
@@ -68,7 +84,7 @@ def render_page(
         ),
         "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "csrf_token": masked(csrf_value_for(request)),
-        "nav_items": _navigation(user, request.url.path),
+        "nav_items": _navigation(user, request.url.path, getattr(request.state, WORK_TO_DO, None)),
         "qa_service_name": settings.qa_service_name,
         "qa_service_phone": settings.qa_service_phone,
         "qa_service_email": settings.qa_mailbox,

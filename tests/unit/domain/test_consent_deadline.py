@@ -4,9 +4,16 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from service.domain.consent import check_can_approve, consent_deadline
+from service.domain.consent import (
+    check_can_approve,
+    consent_deadline,
+    latest_start_with_answers_due_on,
+)
 from service.domain.errors import IllegalTransition
+from service.domain.times import london_day
 from service.domain.working_days import BankHolidayRegion
 
 LONDON = ZoneInfo("Europe/London")
@@ -79,3 +86,21 @@ def test_qa_cannot_approve_once_the_deadline_has_passed() -> None:
         "It is too late to ask the family: their answers were needed by "
         "Friday 11 December 2026 at 5:00pm."
     )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    start=st.datetimes(
+        min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31), timezones=st.just(LONDON)
+    ),
+    days=st.integers(min_value=0, max_value=10),
+    region=st.sampled_from(list(BankHolidayRegion)),
+)
+def test_no_conference_whose_answers_are_due_on_a_day_starts_after_the_latest_start(
+    start: datetime, days: int, region: BankHolidayRegion
+) -> None:
+    # The work list reads only conferences up to this day for answers due today: it must never
+    # leave out one whose answers are due, across weekends, bank holidays and clock changes.
+    due_day = london_day(deadline(start, days=days, region=region))
+    latest = latest_start_with_answers_due_on(due_day, deadline_working_days=days, region=region)
+    assert london_day(start) <= latest

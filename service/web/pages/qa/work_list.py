@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.domain.staff import StaffRole
 from service.domain.states import RequestStatus
 from service.domain.work_list import GoingAhead, WorkItem, due_from, oldest_first
 from service.settings import Settings
@@ -12,22 +14,53 @@ from service.store.work_list import (
     undelivered_to_the_family,
     under_way,
     waiting_for_a_decision,
+    work_counts,
 )
-from service.usecases.steps.deadlines import answers_needed_for_start
+from service.usecases.steps.deadlines import (
+    answers_needed_for_start,
+    starting_before_for_work_due,
+)
+from service.web.deps import NowDep, ReadSessionDep, SettingsDep, SignedInDep
+from service.web.http.rendering import WORK_TO_DO
 
 
 async def qa_work_list(session: AsyncSession, settings: Settings, now: datetime) -> list[WorkItem]:
     """Everything that needs a decision or an action now, oldest first."""
+    return oldest_first([
+        *await waiting_for_a_decision(session),
+        *await undelivered_to_the_family(session),
+        *await families_not_listed(session),
+        *await _due(session, settings, now),
+    ])  # fmt: skip
+
+
+async def qa_work_count(session: AsyncSession, settings: Settings, now: datetime) -> int:
+    """How much the work list holds, for the navigation: the same rules, counted."""
+    counted = await work_counts(session)
+    return counted.total + len(await _due(session, settings, now))
+
+
+async def _due(session: AsyncSession, settings: Settings, now: datetime) -> list[WorkItem]:
+    """Chair's checks due and answers needed today: rules on the clock, decided here."""
     going = [
         GoingAhead(request_id=line.request_id, status=RequestStatus(line.status),
                    reference=line.reference, conference_start=line.starts_at,
                    answers_needed_by=answers_needed_for_start(settings, line.starts_at),
                    since=line.updated_at)
-        for line in await under_way(session)
+        for line in await under_way(
+            session, starting_before=starting_before_for_work_due(settings, now))
     ]  # fmt: skip
-    return oldest_first([
-        *await waiting_for_a_decision(session),
-        *await undelivered_to_the_family(session),
-        *await families_not_listed(session),
-        *due_from(going, now=now),
-    ])  # fmt: skip
+    return due_from(going, now=now)
+
+
+async def count_work_to_do(
+    request: Request,
+    signed_in: SignedInDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> None:
+    """On QA's pages, how much needs doing now, for the count beside Requests in the
+    navigation. Only pages that are read count it: a form sent redirects to one that does."""
+    if request.method in ("GET", "HEAD") and signed_in.staff.role is StaffRole.QA:
+        setattr(request.state, WORK_TO_DO, await qa_work_count(session, settings, now))

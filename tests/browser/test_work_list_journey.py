@@ -35,6 +35,17 @@ def _check_at_both_widths(page: Page, audit: AccessibilityAudit, label: str) -> 
         audit.check(page, f"{label} at {width}px")
 
 
+def _screens(page: Page, name: str, heights: dict[str, int]) -> None:
+    """Keep whole-page screenshots at both widths, and note how tall the page is at each."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    for width in (PHONE, DESKTOP):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=SCREENS / f"{name}-{width}.png", full_page=True)
+        heights[f"{name} at {width}px"] = int(
+            page.evaluate("document.documentElement.scrollHeight")
+        )
+
+
 def _too_soon_conference(service: LiveService) -> str:
     """A conference two days ahead, recorded through the API; returns its reference."""
     reference = f"CP-SOON-{datetime.now().strftime('%H%M%S%f')}"
@@ -71,6 +82,9 @@ def test_qa_decides_from_the_work_list_and_the_trainee_is_told_what_is_not_open(
     expect(page.locator("#why-not-open")).to_contain_text("You have already asked")
     expect(page.get_by_role("button", name="Send request")).to_have_count(0)
     _check_at_both_widths(page, audit, "trainee: already asked")
+    heights: dict[str, int] = {}
+    page.goto(service.url("/trainee"))
+    _screens(page, "trainee-home", heights)
     trainee.close()
 
     qa = open_browser(browser, javascript=True, width=PHONE)
@@ -78,11 +92,15 @@ def test_qa_decides_from_the_work_list_and_the_trainee_is_told_what_is_not_open(
     page = qa.page
     expect(page.get_by_role("heading", name="Needs doing now")).to_be_visible()
     _check_at_both_widths(page, audit, "QA: work list")
+    _screens(page, "qa-home", heights)
     # The hidden part of a link's name is a span of its own: Chromium may put a space before it.
     decide_name = re.compile(rf"^Approve or decline\s*, conference {conference.reference}$")
     decide = page.get_by_role("link", name=decide_name)
     decide.click()
     expect(page).to_have_url(service.url(f"/qa/requests/{request_id}#approve"))
+    _screens(page, "qa-request", heights)
+    (SCREENS / "page-heights.json").write_text(json.dumps(heights, indent=2) + "\n")
+    page.set_viewport_size({"width": PHONE, "height": 900})
     page.get_by_role("button", name="Approve and ask the family").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "You approved the request"
@@ -106,17 +124,6 @@ def _conference_without_family(service: LiveService) -> tuple[int, str]:
     return int(created.json()["id"]), reference
 
 
-def _screens(page: Page, name: str, heights: dict[str, int]) -> None:
-    """Keep whole-page screenshots at both widths, and note how tall the page is at each."""
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    for width in (PHONE, DESKTOP):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SCREENS / f"{name}-{width}.png", full_page=True)
-        heights[f"{name} at {width}px"] = int(
-            page.evaluate("document.documentElement.scrollHeight")
-        )
-
-
 def test_a_family_list_to_finish_and_a_conference_another_trainee_is_observing(
     browser: Browser, service: LiveService, audit: AccessibilityAudit
 ) -> None:
@@ -137,7 +144,6 @@ def test_a_family_list_to_finish_and_a_conference_another_trainee_is_observing(
     expect(page).to_have_url(re.compile(r"/trainee/requests/\d+\?done=asked$"))
     second.close()
 
-    heights: dict[str, int] = {}
     trainee = open_browser(browser, javascript=True)
     sign_in(trainee.page, service, service.trainee_email, audit, "trainee")
     page = trainee.page
@@ -145,14 +151,12 @@ def test_a_family_list_to_finish_and_a_conference_another_trainee_is_observing(
     expect(taken).to_contain_text("Another trainee is observing")
     expect(page.get_by_role("link", name=f"Ask to observe conference {reference}")).to_have_count(0)
     _check_at_both_widths(page, audit, "trainee: another trainee is observing")
-    _screens(page, "trainee-home", heights)
     trainee.close()
 
     qa = open_browser(browser, javascript=True)
     sign_in(qa.page, service, service.qa_email, audit, "qa")
     page = qa.page
     finish = re.compile(rf"^Finish the family list\s*, conference {reference}$")
-    _screens(page, "qa-home", heights)
     page.get_by_role("link", name=finish).click()
     expect(page).to_have_url(service.url(f"/qa/conferences/{conference_id}"))
     page.get_by_role("button", name="Add a family member").click()
@@ -180,6 +184,4 @@ def test_a_family_list_to_finish_and_a_conference_another_trainee_is_observing(
         assert box is not None and box["y"] + box["height"] < 900, (width, box)
     expect(page.locator("#standing")).to_contain_text("Waiting for your decision")
     _check_at_both_widths(page, audit, "QA: request page with where it stands")
-    _screens(page, "qa-request", heights)
-    (SCREENS / "page-heights.json").write_text(json.dumps(heights, indent=2) + "\n")
     qa.close()

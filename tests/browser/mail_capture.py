@@ -53,12 +53,25 @@ class CapturedMail:
         return match.group(0)
 
 
+# Addresses starting with this are refused at RCPT with a 550, like a mailbox that does not exist.
+NO_SUCH_MAILBOX = "nobody."
+
+
 class _Keeper:
     """The aiosmtpd handler: parse and keep each message."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.messages: list[CapturedMail] = []
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        # A mailbox that does not exist, as a real server says it: refused for good.
+        if address.startswith(NO_SUCH_MAILBOX):
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = message_from_bytes(envelope.content, policy=policy.default)

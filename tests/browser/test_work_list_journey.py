@@ -8,6 +8,7 @@ is checked with axe at 375 and 1,280 px.
 
 import json
 import re
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from tests.browser.live_service import (
     create_user,
     seed_conference,
 )
+from tests.browser.mail_capture import NO_SUCH_MAILBOX
 from tests.browser.people import DESKTOP, PHONE, open_browser, sign_in, trainee_asks
+from tests.support.scenario import request_body
 
 pytestmark = pytest.mark.browser
 # Whole-page screenshots of the staff pages QA and a trainee start from, and their heights.
@@ -184,4 +187,52 @@ def test_a_family_list_to_finish_and_a_conference_another_trainee_is_observing(
         assert box is not None and box["y"] + box["height"] < 900, (width, box)
     expect(page.locator("#standing")).to_contain_text("Waiting for your decision")
     _check_at_both_widths(page, audit, "QA: request page with where it stands")
+    qa.close()
+
+
+def test_qa_asks_in_person_after_a_message_the_mail_server_refused(
+    browser: Browser, service: LiveService, audit: AccessibilityAudit
+) -> None:
+    stamp = datetime.now().strftime("%H%M%S%f")
+    refused = {"Mother": {"email": f"{NO_SUCH_MAILBOX}mother.{stamp}@family.example"}}
+    conference = seed_conference(service, "refused", reached=refused)
+    trainee = {"Authorization": f"Bearer {service.api_token(service.trainee_email)}"}
+    created = httpx.post(service.url("/api/v1/observation-requests"), headers=trainee,
+                         json=request_body(conference.id))  # fmt: skip
+    assert created.status_code == 201, created.text
+    request_id = int(created.json()["id"])
+    qa_token = {"Authorization": f"Bearer {service.api_token(service.qa_email)}"}
+    approved = httpx.post(
+        service.url(f"/api/v1/observation-requests/{request_id}/approve"), headers=qa_token
+    )
+    assert approved.status_code == 200, approved.text
+
+    qa = open_browser(browser, javascript=True, width=PHONE)
+    sign_in(qa.page, service, service.qa_email, audit, "qa")
+    page = qa.page
+    ask = re.compile(rf"^Ask in person\s*, conference {conference.reference}$")
+    # The dispatcher tries the mother's invitation and the mail server refuses it for good.
+    waited_until = time.monotonic() + 30
+    while page.get_by_role("link", name=ask).count() == 0:
+        assert time.monotonic() < waited_until, "the refused invitation never reached QA"
+        page.wait_for_timeout(300)
+        page.reload()
+    _check_at_both_widths(page, audit, "QA: work list with a message not delivered")
+    page.get_by_role("link", name=ask).click()
+    expect(page).to_have_url(service.url(f"/qa/requests/{request_id}"))
+    standing = page.locator("#standing")
+    expect(standing).to_contain_text("A message to 1 person could not be delivered")
+    standing.get_by_role("link").click()
+    expect(page).to_have_url(service.url(f"/qa/requests/{request_id}#record-answer"))
+    page.get_by_role("group", name="Whose answer is it?").get_by_label(
+        re.compile("Alexandra Zebedee")
+    ).check()
+    page.get_by_role("group", name="Did they agree to the trainee observing?").get_by_label(
+        "Yes", exact=True
+    ).check()
+    page.get_by_role("group", name="How did they answer?").get_by_label("In person").check()
+    page.get_by_role("button", name="Record answer").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    page.goto(service.url("/qa"))
+    expect(page.get_by_role("link", name=ask)).to_have_count(0)
     qa.close()

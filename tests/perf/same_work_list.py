@@ -4,11 +4,13 @@ Exactly what the service's list does, with none of its layers: the sign-in cooki
 read with its member of staff in one statement (and marked as used at most once a minute), the
 page of requests by keyset, which of them have a family email that could not be delivered, and
 the outcome webhooks that failed for good, each one hand-written statement through the same
-driver; the navigation's count of what needs doing now, in one statement for the kinds the
-store decides and one for the requests under way near enough to be due; then the service's own
-template (`pages/qa/requests.html` in its layout) with the same rows and words.
+driver; the navigation's count of what needs doing now (at most once in COUNT_FRESH_SECONDS,
+as the service counts it), in one statement for the kinds the store decides and one for the
+requests under way near enough to be due; then the service's own template
+(`pages/qa/requests.html` in its layout) with the same rows and words.
 """
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -46,6 +48,7 @@ from service.usecases.steps.deadlines import (
 from service.web.http.staff_sessions import SignedIn, idle_timing
 from service.web.pages.qa.common import status_tag
 from service.web.pages.qa.request_views import FILTERS, RequestListRow
+from service.web.pages.qa.work_list import COUNT_FRESH_SECONDS
 
 PAGE_SIZE = 50
 UNSENT_SHOWN = 10
@@ -128,10 +131,12 @@ def add_list_route(
 ) -> None:
     """`GET /qa` on the same-work floor."""
     idle = timedelta(seconds=settings.session_idle_seconds)
+    counted: tuple[int, float] | None = None
 
     @app.get("/qa")
     async def requests_list(request: Request, status: str = "submitted",
                             before_id: int = 2**31 - 1) -> Response:  # fmt: skip
+        nonlocal counted
         token = request.cookies.get("cpc_session")
         if not token or status not in FILTERS:
             return PlainTextResponse("Sign in", status_code=303)
@@ -169,7 +174,10 @@ def add_list_route(
             unsent_count = len(failed)
             if unsent_count == UNSENT_SHOWN:
                 unsent_count = int(await connection.scalar(_FAILED_COUNT) or 0)
-            work_to_do = await _work_to_do(connection, settings, now)
+            # Counted at most once in COUNT_FRESH_SECONDS, as the service counts it.
+            if counted is None or time.monotonic() - counted[1] > COUNT_FRESH_SECONDS:
+                counted = (await _work_to_do(connection, settings, now), time.monotonic())
+            work_to_do = counted[0]
         if should_touch(times, now=now):
             async with database.write_engine.begin() as connection:
                 await connection.execute(_TOUCH, {"now": now, "id": found.id})

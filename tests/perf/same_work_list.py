@@ -20,7 +20,6 @@ from typing import Any, cast
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -45,6 +44,7 @@ from service.usecases.steps.deadlines import (
     answers_needed_for_start,
     starting_before_for_work_due,
 )
+from service.web.http.rendering import navigation_items
 from service.web.http.staff_sessions import SignedIn, idle_timing
 from service.web.pages.qa.common import status_tag
 from service.web.pages.qa.request_views import FILTERS, RequestListRow
@@ -178,18 +178,19 @@ def add_list_route(
             if counted is None or time.monotonic() - counted[1] > COUNT_FRESH_SECONDS:
                 counted = (await _work_to_do(connection, settings, now), time.monotonic())
             work_to_do = counted[0]
+        staff = StaffMember(id=found.user_id, role=StaffRole.QA, name=found.name,
+                            email=found.email)  # fmt: skip
         if should_touch(times, now=now):
             async with database.write_engine.begin() as connection:
                 await connection.execute(_TOUCH, {"now": now, "id": found.id})
             times = replace(times, last_seen_at=now)
         html = templates.env.get_template("pages/qa/requests.html").render(
-            signed_in_user=StaffMember(id=found.user_id, role=StaffRole.QA, name=found.name,
-                                       email=found.email),
+            signed_in_user=staff,
             idle_timing=idle_timing_for(times, now, settings),
             current_path=str(request.url.path) + (f"?{request.url.query}"
                                                    if request.url.query else ""),
             csrf_token=found.csrf_token,
-            nav_items=_navigation(request.url.path, work_to_do),
+            nav_items=navigation_items(staff, request.url.path, work_to_do),
             qa_service_name=settings.qa_service_name,
             qa_service_phone=settings.qa_service_phone,
             qa_service_email=settings.qa_mailbox,
@@ -237,24 +238,6 @@ async def _work_to_do(connection: AsyncConnection, settings: Settings, now: date
         for row in await connection.execute(_UNDER_WAY, {"before": before})
     ]
     return sum(counted) + len(due_from(going, now=now))  # fmt: skip
-
-
-def _navigation(path: str, work_to_do: int) -> list[dict[str, object]]:
-    pages = [("/qa", "Requests"), ("/qa/conferences", "Conferences"),
-             ("/qa/statistics", "Statistics")]  # fmt: skip
-    items: list[dict[str, object]] = []
-    for href, words in pages:
-        item: dict[str, object] = {
-            "href": href,
-            "text": words,
-            "active": path == href or path.startswith(f"{href}/"),
-        }
-        if href == "/qa" and work_to_do:
-            item["html"] = Markup(
-                '{} ({}<span class="govuk-visually-hidden"> need doing now</span>)'
-            ).format(words, work_to_do)
-        items.append(item)
-    return items  # fmt: skip
 
 
 def _list_rows(

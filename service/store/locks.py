@@ -16,7 +16,7 @@ SQLAlchemy leaves `FOR UPDATE` out there.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import col
@@ -155,12 +155,15 @@ async def lock_invitation(session: AsyncSession, invitation_id: int) -> LockedIn
 def _place_already_read(session: AsyncSession, invitation_id: int) -> tuple[int, int] | None:
     """The request and conference of an invitation this session holds with its request."""
     invitation = session.identity_map.get(identity_key(ConsentInvitation, invitation_id))
-    if not isinstance(invitation, ConsentInvitation):
+    # Read from what is loaded, never loading: a copy expired by a rollback counts as unread.
+    request_id = inspect(invitation).dict.get("request_id") if invitation is not None else None
+    if not isinstance(request_id, int):
         return None
-    request = session.identity_map.get(identity_key(ObservationRequest, invitation.request_id))
-    if not isinstance(request, ObservationRequest):
+    request = session.identity_map.get(identity_key(ObservationRequest, request_id))
+    conference_id = inspect(request).dict.get("conference_id") if request is not None else None
+    if not isinstance(conference_id, int):
         return None
-    return invitation.request_id, request.conference_id
+    return request_id, conference_id
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from service.web.deps import AnyStaffDep, system_clock
 from service.web.http.bad_link_limiter import BadLinkLimiter
 from service.web.http.compression import compress_responses
 from service.web.http.errors import install_error_handlers, server_error_response
+from service.web.http.garbage_collection import startup_objects_left_out_of_collections
 from service.web.http.rendering import render_error_page
 from service.web.http.request_bodies import RequestBodyMiddleware
 from service.web.http.request_context import RequestContextMiddleware
@@ -67,7 +68,8 @@ def create_app(
             if problem is not None:
                 raise RuntimeError(problem)
             dispatcher_task = asyncio.create_task(run_dispatcher(settings, database, stop))
-        yield
+        with startup_objects_left_out_of_collections():
+            yield
         stop.set()
         if dispatcher_task is not None:
             with contextlib.suppress(asyncio.CancelledError):

@@ -11,6 +11,10 @@ never made on a copy an earlier read left in the session.
 
 SQLite needs no row locks: its write transactions begin IMMEDIATE, one at a time, and
 SQLAlchemy leaves `FOR UPDATE` out there.
+
+The conference and its requests are locked by two statements, never one joined: a statement
+sees the rows there were when it began, so a joined one that waited for the conference would
+miss a request added by the writer it waited for, and a family's no would leave it open.
 """
 
 from collections.abc import Iterable

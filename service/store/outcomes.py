@@ -4,7 +4,7 @@ Nothing here commits."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
@@ -66,40 +66,40 @@ class FailedWebhook:
 # A later message than the one in hand; made once, because building an alias builds its
 # columns anew and gives the statement a new cache key each time.
 _LATER_WEBHOOK = aliased(OutboxMessage)
+# A webhook that failed for good, unless a later one about the same request went: the
+# case-management system then holds the request's current outcome.
+_UNSETTLED = and_(
+    col(OutboxMessage.channel) == Channel.WEBHOOK.value,
+    col(OutboxMessage.status) == DeliveryStatus.PERMANENT_FAILURE.value,
+    ~exists().where(
+        col(_LATER_WEBHOOK.channel) == Channel.WEBHOOK.value,
+        col(_LATER_WEBHOOK.request_id) == col(OutboxMessage.request_id),
+        col(_LATER_WEBHOOK.id) > col(OutboxMessage.id),
+        col(_LATER_WEBHOOK.status) == DeliveryStatus.SENT.value,
+    ),
+)
+# Built once: QA's every list runs it, and building costs more than running.
+_NEWEST_UNSETTLED = (
+    select(
+        col(OutboxMessage.id),
+        col(ObservationRequest.id),
+        col(Conference.id),
+        col(Conference.reference),
+        col(OutboxMessage.created_at),
+        col(OutboxMessage.last_error),
+    )
+    .join(ObservationRequest, col(ObservationRequest.id) == col(OutboxMessage.request_id))
+    .join(Conference, col(Conference.id) == col(ObservationRequest.conference_id))
+    .where(_UNSETTLED)
+    .order_by(col(OutboxMessage.id).desc())
+    .limit(bindparam("limit"))
+)
+_UNSETTLED_COUNT = select(func.count()).select_from(OutboxMessage).where(_UNSETTLED)
 
 
 async def failed_webhooks(session: AsyncSession, *, limit: int) -> tuple[list[FailedWebhook], int]:
-    """The newest webhooks that failed for good, and how many there are.
-
-    A later webhook about the same request that went settles it: the case-management system
-    then holds the request's current outcome.
-    """
-    later = _LATER_WEBHOOK
-    unsettled = and_(
-        col(OutboxMessage.channel) == Channel.WEBHOOK.value,
-        col(OutboxMessage.status) == DeliveryStatus.PERMANENT_FAILURE.value,
-        ~exists().where(
-            col(later.channel) == Channel.WEBHOOK.value,
-            col(later.request_id) == col(OutboxMessage.request_id),
-            col(later.id) > col(OutboxMessage.id),
-            col(later.status) == DeliveryStatus.SENT.value,
-        ),
-    )
-    rows = await session.execute(
-        select(
-            col(OutboxMessage.id),
-            col(ObservationRequest.id),
-            col(Conference.id),
-            col(Conference.reference),
-            col(OutboxMessage.created_at),
-            col(OutboxMessage.last_error),
-        )
-        .join(ObservationRequest, col(ObservationRequest.id) == col(OutboxMessage.request_id))
-        .join(Conference, col(Conference.id) == col(ObservationRequest.conference_id))
-        .where(unsettled)
-        .order_by(col(OutboxMessage.id).desc())
-        .limit(limit)
-    )
+    """The newest webhooks that failed for good and were not settled since, and how many."""
+    rows = await session.execute(_NEWEST_UNSETTLED, {"limit": limit})
     found = [
         FailedWebhook(message_id, request_id, conference_id, reference, written_at, error)
         for message_id, request_id, conference_id, reference, written_at, error in rows
@@ -107,5 +107,5 @@ async def failed_webhooks(session: AsyncSession, *, limit: int) -> tuple[list[Fa
     ]
     if len(found) < limit:
         return found, len(found)
-    total = await session.scalar(select(func.count()).select_from(OutboxMessage).where(unsettled))
+    total = await session.scalar(_UNSETTLED_COUNT)
     return found, total or 0

@@ -2,14 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from notifications.outbox import DeliveryStatus, OutboxMessage
 from service.domain.allowed_now import RequestNow
 from service.domain.staff import AccountKind
 from service.domain.states import OPEN_STATUSES, RequestStatus
@@ -127,8 +126,8 @@ def _a_page(
     *,
     statuses: list[str] | None,
     trainee_id: int | None,
-    conference_id: int | None,
-    before_id: int | None,
+    conference_id: int | BindParameter[int] | None,
+    before_id: int | BindParameter[int] | None,
     limit: int,
 ) -> Select[*_Columns]:
     """Requests narrowed as asked, newest first, a page at a time (keyset on id, so deep pages
@@ -182,22 +181,35 @@ async def request_lines_page(
     """Requests newest first, a page at a time, as `requests_page` reads them but with only
     the five columns a list line shows: loading 50 whole requests, conferences and trainees as
     objects took several times as long as the query itself."""
-    request = ObservationRequest
-    columns = (
-        select(col(request.id), col(request.status), col(Conference.reference),
-               col(Conference.starts_at), col(StaffUser.name))
-        .join(Conference, col(Conference.id) == col(request.conference_id))
-        .join(StaffUser, col(StaffUser.id) == col(request.trainee_id))
-    )  # fmt: skip
-    query = _a_page(columns, statuses=statuses, trainee_id=None, conference_id=conference_id,
-                    before_id=before_id, limit=limit)  # fmt: skip
-    result = await session.execute(query)
+    query = _lines_query(tuple(statuses or ()), before_id is not None, conference_id is not None,
+                         limit)  # fmt: skip
+    result = await session.execute(query, {"before_id": before_id, "conference_id": conference_id})
     return [
         RequestLine(id=request_id, status=status, reference=reference, starts_at=starts_at,
                     trainee_name=trainee_name)
         for request_id, status, reference, starts_at, trainee_name in result
         if request_id is not None
     ]  # fmt: skip
+
+
+_LINE_COLUMNS = (
+    select(col(ObservationRequest.id), col(ObservationRequest.status),
+           col(Conference.reference), col(Conference.starts_at), col(StaffUser.name))
+    .join(Conference, col(Conference.id) == col(ObservationRequest.conference_id))
+    .join(StaffUser, col(StaffUser.id) == col(ObservationRequest.trainee_id))
+)  # fmt: skip
+
+
+@lru_cache(maxsize=64)
+def _lines_query(
+    statuses: tuple[str, ...], after_a_page: bool, of_a_conference: bool, limit: int
+) -> Select[int | None, str, str, datetime, str]:
+    # One statement for each shape, built once: every list runs one, and building costs more
+    # than running. The ids it is narrowed by are bound when it runs.
+    return _a_page(_LINE_COLUMNS, statuses=list(statuses), trainee_id=None,
+                   conference_id=bindparam("conference_id") if of_a_conference else None,
+                   before_id=bindparam("before_id") if after_a_page else None,
+                   limit=limit)  # fmt: skip
 
 
 def _status_is_one_of(statuses: list[str]) -> ColumnElement[bool]:
@@ -264,36 +276,3 @@ async def staff_page(
         .offset(offset)
     )
     return list(rows)
-
-
-# A later message than the one in hand; made once, because building an alias builds its
-# columns anew and gives the statement a new cache key each time.
-_LATER_MESSAGE = aliased(OutboxMessage)
-# A family message that could not be delivered and was not sent again since: a later message to
-# the same address for the same request that went (a new link after QA fixed a typo, say)
-# settles it. Read by QA's lists and by the work list.
-UNDELIVERED_TO_THE_FAMILY = and_(
-    col(OutboxMessage.recipient_role) == "family",
-    col(OutboxMessage.status) == DeliveryStatus.PERMANENT_FAILURE.value,
-    ~exists().where(
-        col(_LATER_MESSAGE.request_id) == col(OutboxMessage.request_id),
-        col(_LATER_MESSAGE.to_address) == col(OutboxMessage.to_address),
-        col(_LATER_MESSAGE.id) > col(OutboxMessage.id),
-        col(_LATER_MESSAGE.status) == DeliveryStatus.SENT.value,
-    ),
-)
-
-
-async def requests_with_undelivered_family_mail(
-    session: AsyncSession, *, request_ids: list[int]
-) -> set[int]:
-    """Which of these requests have a family message that could not be delivered and was not
-    sent again since."""
-    if not request_ids:
-        return set()
-    rows = await session.scalars(
-        select(col(OutboxMessage.request_id))
-        .where(col(OutboxMessage.request_id).in_(request_ids), UNDELIVERED_TO_THE_FAMILY)
-        .distinct()
-    )
-    return {request_id for request_id in rows if request_id is not None}

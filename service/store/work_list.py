@@ -11,7 +11,7 @@ from notifications.outbox import PERSON_PREFIX, OutboxMessage
 from service.domain.states import OPEN_STATUSES, RequestStatus
 from service.domain.work_list import WorkItem, WorkKind
 from service.store.tables import Conference, ConsentInvitation, FamilyMember, ObservationRequest
-from service.store.views import UNDELIVERED_TO_THE_FAMILY
+from service.store.undelivered_mail import UNDELIVERED_TO_THE_FAMILY
 
 # Far more than a QA Service has open at once; the work list says when it shows only some.
 LIMIT = 200

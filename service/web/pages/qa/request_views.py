@@ -19,6 +19,7 @@ from service.settings import Settings
 from service.store.ids import saved_id
 from service.store.record_queries import EmailState
 from service.store.tables import FamilyMember
+from service.store.undelivered_mail import requests_with_undelivered_family_mail
 from service.store.views import (
     PAGE_SIZE,
     FamilyRow,
@@ -27,7 +28,6 @@ from service.store.views import (
     family_for_request,
     request_lines_page,
     request_row,
-    requests_with_undelivered_family_mail,
 )
 from service.usecases.steps.asking import family_facts
 from service.usecases.steps.deadlines import answers_needed_by, answers_needed_for_start

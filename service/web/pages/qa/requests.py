@@ -17,10 +17,10 @@ from service.domain.staff import StaffMember
 from service.domain.states import Actor
 from service.settings import Settings
 from service.store.outcomes import failed_webhooks
+from service.store.undelivered_mail import requests_with_undelivered_family_mail
 from service.store.views import (
     PAGE_SIZE,
     request_lines_page,
-    requests_with_undelivered_family_mail,
 )
 from service.usecases.consent_requests import approve_request
 from service.usecases.family_answers import answer_given_to_qa
